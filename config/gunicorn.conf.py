@@ -1,0 +1,32 @@
+"""Gunicorn settings, read from config/settings.py so there is one source of configuration."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from config.settings import load_settings
+
+_settings = load_settings()
+
+bind = f"{_settings['API_HOST']}:{_settings['API_PORT']}"
+workers = _settings["API_WORKERS"]
+threads = _settings["API_THREADS"]
+worker_class = "gthread"
+timeout = 60
+graceful_timeout = 30
+# Access log without the query string: `?q=` may carry a person's name, and logs must hold no personal data.
+access_log_format = '%(h)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms'
+
+
+def on_starting(server: Any) -> None:
+    """Refuse to start when the indices hold vectors from another model (tells the operator to reindex)."""
+    from jobmatch.startup import verify_indices
+
+    verify_indices(_settings)
+
+
+def post_worker_init(worker: Any) -> None:
+    """Load the embedding model as the worker starts, so the first request does not pay for it."""
+    from jobmatch.extensions import state
+
+    state(worker.wsgi).embedder.load()

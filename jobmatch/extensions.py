@@ -1,0 +1,45 @@
+"""Objects shared across the app, created unbound here and bound in `create_app` (nothing connects at import)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from elasticsearch import Elasticsearch
+from flask import Flask, current_app
+from flask_smorest import Api
+
+from jobmatch.embeddings import Embedder
+from jobmatch.errors import http_exception_response
+
+
+class JsonApi(Api):
+    """flask-smorest's Api rendering HTTP errors in the house JSON shape."""
+
+    def handle_http_exception(self, error: Any) -> Any:
+        """Render every HTTPException (webargs 422s included) with `jobmatch.errors`."""
+        return http_exception_response(error)
+
+
+api = JsonApi()
+
+EXT_KEY = "jobmatch"
+
+
+@dataclass
+class AppState:
+    """What views hand to services: settings, the Elasticsearch client and the embedder."""
+
+    settings: dict[str, Any]
+    es: Elasticsearch
+    embedder: Embedder
+
+    @property
+    def prefix(self) -> str:
+        """Return the index prefix."""
+        return str(self.settings["INDEX_PREFIX"])
+
+
+def state(app: Flask | None = None) -> AppState:
+    """Return the app's jobmatch state."""
+    return (app or current_app).extensions[EXT_KEY]

@@ -1,0 +1,58 @@
+"""Health probes, OpenAPI document and the offline Swagger UI."""
+
+import uuid
+
+from jobmatch import create_app
+from jobmatch.extensions import state
+
+
+def test_healthz_is_always_up(client):
+    assert client.get("/healthz").get_json() == {"status": "ok"}
+
+
+def test_readyz_reports_version_indices_and_model(client):
+    response = client.get("/readyz")
+    body = response.get_json()
+    assert response.status_code == 200, body
+    assert body["status"] == "ready"
+    assert body["elasticsearch"]["version"].split(".")[0] == "9"
+    assert all(entry["present"] for entry in body["indices"].values())
+    assert body["model"] == {"name": "sentence-transformers/all-MiniLM-L6-v2", "dims": 384, "loaded": True}
+
+
+def test_readyz_is_503_with_reasons_when_indices_are_missing(es, embedder):
+    app = create_app({"INDEX_PREFIX": f"jmtest-missing-{uuid.uuid4().hex[:6]}-", "STARTUP_CHECKS": False})
+    state(app).embedder = embedder
+    response = app.test_client().get("/readyz")
+    assert response.status_code == 503
+    assert any("is missing" in reason for reason in response.get_json()["reasons"])
+
+
+def test_readyz_is_503_when_elasticsearch_is_unreachable():
+    app = create_app({"ES_URL": "http://127.0.0.1:9", "ES_REQUEST_TIMEOUT": 1.0, "STARTUP_CHECKS": False})
+    response = app.test_client().get("/readyz")
+    body = response.get_json()
+    assert response.status_code == 503
+    assert body["elasticsearch"]["reachable"] is False
+    assert "elasticsearch is not reachable" in body["reasons"]
+    assert "embedding model not loaded yet" in body["reasons"]
+
+
+def test_openapi_documents_routes_and_bearer_auth(client):
+    spec = client.get("/openapi.json").get_json()
+    assert spec["info"]["title"] == "jobmatch"
+    assert "/api/v1/tokens" in spec["paths"] and "/api/v1/me" in spec["paths"]
+    assert spec["components"]["securitySchemes"]["bearerAuth"]["scheme"] == "bearer"
+    assert spec["paths"]["/healthz"]["get"]["security"] == []
+    token_schema = spec["components"]["schemas"]["TokenCreate"]
+    assert token_schema["properties"]["role"]["enum"] == ["admin", "counsellor", "employer", "analyst"]
+
+
+def test_docs_page_and_its_assets_are_served_locally(client):
+    page = client.get("/docs")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert "/docs/assets/swagger-ui-bundle.js" in html
+    asset = client.get("/docs/assets/swagger-ui-bundle.js")
+    assert asset.status_code == 200 and len(asset.data) > 100_000
+    assert client.get("/docs/assets/nope.js").status_code == 404
