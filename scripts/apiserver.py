@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import signal
 import subprocess
 import sys
 import time
@@ -23,6 +21,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from config.settings import load_settings  # noqa: E402  (needs the repo on sys.path first)
+from scripts.processes import pid_from_file, terminate  # noqa: E402
 
 RUN = REPO / "var" / "run"
 LOGS = REPO / "var" / "log"
@@ -37,12 +36,7 @@ def log(msg: str) -> None:
 
 def read_pid() -> int | None:
     """Return the gunicorn master pid from the pid file if that process is our gunicorn."""
-    try:
-        pid = int(PIDFILE.read_text().strip())
-        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
-    except (OSError, ValueError):
-        return None
-    return pid if b"gunicorn" in cmdline and b"wsgi:app" in cmdline else None
+    return pid_from_file(PIDFILE, b"gunicorn", b"wsgi:app", str(REPO).encode())
 
 
 def probe(url: str) -> tuple[int, dict]:
@@ -104,13 +98,7 @@ def stop() -> int:
         log("not running")
         return 0
     log(f"stopping pid {pid}")
-    os.kill(pid, signal.SIGTERM)
-    for _ in range(160):
-        if not Path(f"/proc/{pid}").exists():
-            break
-        time.sleep(0.25)
-    else:
-        os.kill(pid, signal.SIGKILL)
+    terminate(pid, timeout=40.0)
     PIDFILE.unlink(missing_ok=True)
     return 0
 

@@ -20,7 +20,6 @@ import json
 import os
 import re
 import shutil
-import signal
 import subprocess
 import sys
 import time
@@ -34,6 +33,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from config.settings import load_settings  # noqa: E402  (needs the repo on sys.path first)
+from scripts.processes import pid_from_file, terminate  # noqa: E402
 
 ARTIFACT = "org.elasticsearch.distribution.integ-test-zip:elasticsearch:{version}:zip"
 ES_USER = "jobmatch-es"  # Elasticsearch refuses to run as root, so root runs it as this system user.
@@ -234,16 +234,8 @@ def jdk_from_pypi() -> Path:
 # --- process state ------------------------------------------------------------------------------------
 
 def read_pid(layout: Layout) -> int | None:
-    """Return the pid recorded in the pid file if that process is still our Elasticsearch node."""
-    try:
-        pid = int(layout.pidfile.read_text().strip())
-        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
-    except (OSError, ValueError):
-        return None
-    # A recycled pid must never be signalled: check that it is a node started from our own home.
-    if b"org.elasticsearch" in cmdline and str(layout.home).encode() in cmdline:
-        return pid
-    return None
+    """Return the pid recorded in the pid file if that process is our node (started from our own home)."""
+    return pid_from_file(layout.pidfile, b"org.elasticsearch", str(layout.home).encode())
 
 
 def http_get(url: str, timeout: float = 2.0) -> dict | None:
@@ -345,14 +337,8 @@ def stop(settings: dict) -> bool:
         log("not running")
         return False
     log(f"stopping pid {pid}")
-    os.kill(pid, signal.SIGTERM)
-    for _ in range(240):
-        if not Path(f"/proc/{pid}").exists():
-            break
-        time.sleep(0.25)
-    else:
-        log(f"pid {pid} ignored SIGTERM for 60s; sending SIGKILL")
-        os.kill(pid, signal.SIGKILL)
+    if terminate(pid):
+        log(f"pid {pid} ignored SIGTERM for 60s; it was killed")
     layout.pidfile.unlink(missing_ok=True)
     return True
 

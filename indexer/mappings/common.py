@@ -18,3 +18,9 @@ def vector_field(dims: int) -> dict[str, Any]:
 def audit_fields() -> dict[str, Any]:
     """Return the timestamps every record carries."""
     return {"created_at": {"type": "date"}, "updated_at": {"type": "date"}}
+
+
+def strict_index(properties: dict[str, Any]) -> dict[str, Any]:
+    """Return a create-index body whose mapping rejects fields it does not declare."""
+    return {"settings": {"index": dict(BASE_SETTINGS)},
+            "mappings": {"dynamic": "strict", "properties": properties}}

@@ -4,21 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from indexer.mappings.common import BASE_SETTINGS, audit_fields
+from indexer.mappings.common import audit_fields, strict_index
 
 VERSION = 1
 
 
 def build(_model: object) -> dict[str, Any]:
     """Return the create-index body."""
-    return {
-        "settings": {"index": dict(BASE_SETTINGS)},
-        "mappings": {
-            "dynamic": "strict",
-            "properties": {
-                "employer_id": {"type": "keyword"},
-                "name": {"type": "text", "fields": {"raw": {"type": "keyword", "ignore_above": 256}}},
-                **audit_fields(),
-            },
-        },
-    }
+    return strict_index({
+        "employer_id": {"type": "keyword"},
+        "name": {"type": "text", "fields": {"raw": {"type": "keyword", "ignore_above": 256}}},
+        **audit_fields(),
+    })

@@ -4,25 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from indexer.mappings.common import BASE_SETTINGS, audit_fields, vector_field
+from indexer.mappings.common import audit_fields, strict_index, vector_field
 
 VERSION = 1
 
 
 def build(model: Any) -> dict[str, Any]:
     """Return the create-index body; the vector size comes from the embedding model."""
-    return {
-        "settings": {"index": dict(BASE_SETTINGS)},
-        "mappings": {
-            "dynamic": "strict",
-            "properties": {
-                "job_id": {"type": "keyword"},
-                "employer_id": {"type": "keyword"},
-                "title": {"type": "text"},
-                "status": {"type": "keyword"},
-                "embedding_text": {"type": "text", "index": False},
-                "embedding": vector_field(model.dims),
-                **audit_fields(),
-            },
-        },
-    }
+    return strict_index({
+        "job_id": {"type": "keyword"},
+        "employer_id": {"type": "keyword"},
+        "title": {"type": "text"},
+        "status": {"type": "keyword"},
+        "embedding_text": {"type": "text", "index": False},
+        "embedding": vector_field(model.dims),
+        **audit_fields(),
+    })

@@ -4,24 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from indexer.mappings.common import BASE_SETTINGS
+from indexer.mappings.common import strict_index
 
 VERSION = 1
 
 
 def build(_model: object) -> dict[str, Any]:
     """Return the create-index body."""
-    return {
-        "settings": {"index": dict(BASE_SETTINGS)},
-        "mappings": {
-            "dynamic": "strict",
-            "properties": {
-                "token_id": {"type": "keyword"},
-                "role": {"type": "keyword"},
-                "employer_id": {"type": "keyword"},
-                "label": {"type": "keyword", "ignore_above": 200},
-                "created_at": {"type": "date"},
-                "revoked_at": {"type": "date"},
-            },
-        },
-    }
+    return strict_index({
+        "token_id": {"type": "keyword"},
+        "role": {"type": "keyword"},
+        "employer_id": {"type": "keyword"},
+        "label": {"type": "keyword", "ignore_above": 200},
+        "created_at": {"type": "date"},
+        "revoked_at": {"type": "date"},
+    })

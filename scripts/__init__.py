@@ -1,0 +1,1 @@
+"""Launchers for the local development services (stdlib only)."""
