@@ -14,9 +14,12 @@ from jobmatch.auth import guard
 from jobmatch.auth.views import blp as tokens_blp
 from jobmatch.cli import jobmatch_cli
 from jobmatch.embeddings import Embedder
+from jobmatch.employers.views import blp as employers_blp
 from jobmatch.extensions import EXT_KEY, AppState, JsonApi
 from jobmatch.health.views import blp as health_blp
+from jobmatch.jobs.views import blp as jobs_blp
 from jobmatch.search.client import build_client
+from jobmatch.workers.views import blp as workers_blp
 
 OPENAPI_CONFIG: dict[str, Any] = {
     "API_TITLE": "jobmatch",
@@ -59,6 +62,8 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     http.init_app(app)
     api.register_blueprint(health_blp)
     api.register_blueprint(tokens_blp)
+    for blueprint in (employers_blp, jobs_blp, workers_blp):
+        api.register_blueprint(blueprint)
     app.register_blueprint(docs.bp)
     app.cli.add_command(jobmatch_cli)
     return app

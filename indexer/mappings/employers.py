@@ -1,18 +1,27 @@
-"""Employers. Version 1 holds what authentication needs; the full record comes with the employers API."""
+"""Employers: who they are, where, in which industry; contacts are not searchable."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from indexer.mappings.common import audit_fields, strict_index
+from indexer.mappings.common import audit_fields, keyword, location, search_fields, strict_index, vi_text
 
-VERSION = 1
+VERSION = 2
 
 
 def build(_model: object) -> dict[str, Any]:
     """Return the create-index body."""
     return strict_index({
-        "employer_id": {"type": "keyword"},
-        "name": {"type": "text", "fields": {"raw": {"type": "keyword", "ignore_above": 256}}},
+        "employer_id": keyword(),
+        "name": vi_text(raw=True),
+        "tax_code": keyword(),
+        "industry": keyword(),
+        "size": keyword(),
+        "status": keyword(),
+        "address": location(),
+        "contact": {"properties": {"person": {"type": "text", "index": False},
+                                   "phone": {"type": "keyword", "index": False},
+                                   "email": {"type": "keyword", "index": False}}},
+        **search_fields(),
         **audit_fields(),
-    })
+    }, analysis=True)

@@ -1,22 +1,57 @@
-"""Vacancies. Version 1 is the skeleton the embeddings hang on; the full record comes with the jobs API."""
+"""Vacancies: occupation, workplace, conditions, requirements, task demands, accommodations, embedding."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from indexer.mappings.common import audit_fields, strict_index, vector_field
+from indexer.mappings.common import (
+    audit_fields,
+    keyword,
+    location,
+    occupation,
+    search_fields,
+    strict_index,
+    vector_field,
+    vi_text,
+)
 
-VERSION = 1
+VERSION = 2
 
 
 def build(model: Any) -> dict[str, Any]:
     """Return the create-index body; the vector size comes from the embedding model."""
+    demand = keyword()
     return strict_index({
-        "job_id": {"type": "keyword"},
-        "employer_id": {"type": "keyword"},
-        "title": {"type": "text"},
-        "status": {"type": "keyword"},
+        "job_id": keyword(),
+        "employer_id": keyword(),
+        "title": vi_text(raw=True),
+        "description": vi_text(),
+        "occupation_code": keyword(),
+        "occupation": occupation(),
+        "industry": keyword(),
+        "workplace": location(),
+        "work_mode": keyword(),
+        "contract_type": keyword(),
+        "hours_per_week": {"type": "float"},
+        "shifts": keyword(),
+        "openings": {"type": "integer"},
+        "salary_min": {"type": "long"},
+        "salary_max": {"type": "long"},
+        "min_training_level": keyword(),
+        "min_training_rank": {"type": "byte"},
+        "certificates": keyword(),
+        "essential_skills": keyword(),
+        "optional_skills": keyword(),
+        "min_experience_years": {"type": "float"},
+        "languages": keyword(),
+        "physical_demands": {"properties": {"lifting": demand, "standing": demand, "fine_motor": demand,
+                                            "vision": demand, "hearing": demand}},
+        "accommodations": keyword(),
+        "status": keyword(),
+        "posted_at": {"type": "date"},
+        "expires_at": {"type": "date"},
+        **search_fields(),
         "embedding_text": {"type": "text", "index": False},
         "embedding": vector_field(model.dims),
         **audit_fields(),
-    })
+    }, analysis=True)

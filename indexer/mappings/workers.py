@@ -1,20 +1,60 @@
-"""Jobseekers. Version 1 is the skeleton the embeddings hang on; the full record comes with the workers API."""
+"""Jobseekers, by pseudonymous id. Personal data and disability sit in their own objects, unsearchable."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from indexer.mappings.common import audit_fields, strict_index, vector_field
+from indexer.mappings.common import (
+    audit_fields,
+    keyword,
+    location,
+    search_fields,
+    strict_index,
+    vector_field,
+    vi_text,
+)
 
-VERSION = 1
+VERSION = 2
 
 
 def build(model: Any) -> dict[str, Any]:
     """Return the create-index body; the vector size comes from the embedding model."""
+    unsearchable = {"type": "keyword", "index": False, "doc_values": False}
     return strict_index({
-        "worker_id": {"type": "keyword"},
-        "status": {"type": "keyword"},
+        "worker_id": keyword(),
+        # Contact and ID are stored for counsellors but never indexed: no query can find a person by them.
+        "personal": {"properties": {"full_name": vi_text(), "national_id": unsearchable,
+                                    "phone": unsearchable, "email": unsearchable}},
+        "birth_year": {"type": "short"},
+        "gender": keyword(),
+        "ethnicity": keyword(),
+        "residence": location(),
+        "max_commute_km": {"type": "float"},
+        "general_education": keyword(),
+        "training_level": keyword(),
+        "training_rank": {"type": "byte"},
+        "certificates": {"properties": {"name": keyword(), "issuer": {"type": "text", "index": False},
+                                        "year": {"type": "short"}, "level": keyword()}},
+        "skills": keyword(),
+        "work_history": {"properties": {"title": {"type": "text", "index": False}, "occupation_code": keyword(),
+                                        "employer": {"type": "text", "index": False},
+                                        "from_year": {"type": "short"}, "to_year": {"type": "short"}}},
+        "experience_years": {"type": "float"},
+        "desired_occupations": keyword(),
+        "desired_occupation_groups": keyword(),
+        "desired_salary_min": {"type": "long"},
+        "desired_work_modes": keyword(),
+        "available_from": {"type": "date"},
+        "employment_status": keyword(),
+        "ui_status": keyword(),
+        "priority_groups": keyword(),
+        "languages": keyword(),
+        "disability": {"properties": {"functional_limitations": keyword(), "accommodations_needed": keyword()}},
+        "has_disability": {"type": "boolean"},
+        "consent": {"properties": {"store_disability": {"type": "boolean"},
+                                   "show_to_employers": {"type": "boolean"}, "recorded_at": {"type": "date"}}},
+        **search_fields(),
         "embedding_text": {"type": "text", "index": False},
         "embedding": vector_field(model.dims),
         **audit_fields(),
-    })
+    }, analysis=True)

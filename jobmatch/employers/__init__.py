@@ -1,0 +1,1 @@
+"""Employers: the register of businesses that bring vacancies."""

@@ -1,0 +1,1 @@
+"""Vacancies (jobs) employers bring to the centre."""

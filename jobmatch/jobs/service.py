@@ -1,0 +1,124 @@
+"""Vacancies: derived fields, the text they are searched and embedded by, access rules, listing filters."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from indexer.naming import alias_name
+from jobmatch.auth.tokens import Principal
+from jobmatch.embeddings import Embedder
+from jobmatch.employers.service import SPEC as EMPLOYERS
+from jobmatch.errors import Forbidden, NotFound, ValidationFailed
+from jobmatch.jobs.schemas import JobIn
+from jobmatch.records.repository import Page, Repository, Stored
+from jobmatch.records.service import Document, RecordService, ResourceSpec
+from jobmatch.records.vocab import TRAINING_RANK
+from jobmatch.reference import occupations
+
+
+def occupation_info(code: str) -> Document:
+    """Return the stored occupation: code, its ISCO-08 parents and titles in both languages."""
+    unit = occupations()[code]
+    return {"code": code, "minor": code[:3], "sub_major": code[:2], "major": code[:1],
+            "title_vi": unit.label_vi, "title_en": unit.title_en}
+
+
+def _derive(doc: Document) -> Document:
+    derived: Document = {"occupation": occupation_info(doc["occupation_code"]),
+                         "min_training_rank": TRAINING_RANK[doc["min_training_level"]]}
+    if doc.get("status") == "open" and not doc.get("posted_at"):
+        derived["posted_at"] = date.today().isoformat()
+    for name in ("posted_at", "expires_at"):
+        value = doc.get(name)
+        if isinstance(value, date):
+            derived[name] = value.isoformat()
+    return derived
+
+
+def _search_text(doc: Document) -> str:
+    occ = doc["occupation"]
+    parts = [doc["title"], occ["title_vi"], occ["title_en"], *doc.get("essential_skills", []),
+             *doc.get("optional_skills", []), *doc.get("certificates", []), doc.get("description") or ""]
+    return " \n".join(p for p in parts if p)
+
+
+def embedding_text(doc: Document) -> str:
+    """Compose the text a vacancy is embedded from: occupation titles (vi + en), title, skills, description.
+
+    The English ESCO/ISCO title is what lets an English-trained model place a Vietnamese vacancy.
+    """
+    occ = doc["occupation"]
+    skills = ", ".join([*doc.get("essential_skills", []), *doc.get("optional_skills", [])])
+    parts = [f"{occ['title_vi']} / {occ['title_en']}", doc["title"], f"Skills: {skills}" if skills else "",
+             (doc.get("description") or "")[:600]]
+    return ". ".join(p for p in parts if p)
+
+
+SPEC = ResourceSpec(name="jobs", id_field="job_id", id_prefix="job", schema=JobIn, derive=_derive,
+                    search_text=_search_text, embedding_text=embedding_text, location_fields=("workplace",))
+
+
+class JobService:
+    """Vacancies as seen by one caller: employers see and change only their own."""
+
+    def __init__(self, *, es: Any, prefix: str, embedder: Embedder, principal: Principal) -> None:
+        self.records = RecordService(SPEC, es=es, prefix=prefix, embedder=embedder)
+        self.employers = Repository(es, alias_name(prefix, EMPLOYERS.name))
+        self.principal = principal
+
+    def _own_only(self, stored: Stored) -> None:
+        if self.principal.role == "employer" and stored.source.get("employer_id") != self.principal.employer_id:
+            raise NotFound(f"no record with id {stored.id}")
+
+    def _check_employer(self, data: Document) -> None:
+        if self.principal.role == "employer" and data["employer_id"] != self.principal.employer_id:
+            raise Forbidden("an employer token can only post vacancies for its own employer")
+        employer = self.employers.find(data["employer_id"])
+        if employer is None or employer.source.get("closed_at"):
+            raise ValidationFailed("invalid employer", errors={"json": {"employer_id": [
+                f"no active employer with id {data['employer_id']}"]}})
+        if not data.get("industry"):
+            data["industry"] = employer.source.get("industry")
+
+    def create(self, data: Document) -> tuple[Stored, bool]:
+        """Post a vacancy for an existing, active employer."""
+        self._check_employer(data)
+        return self.records.create(data, actor=self.principal.token_id)
+
+    def get(self, job_id: str) -> Stored:
+        """Return a vacancy (an employer's own only, for employer tokens)."""
+        stored = self.records.get(job_id)
+        self._own_only(stored)
+        return stored
+
+    def patch(self, job_id: str, changes: dict[str, Any], etag: str | None) -> Stored:
+        """Change fields, guarded by the ETag; an employer cannot move a vacancy to another employer."""
+        if "employer_id" in changes:
+            self._check_employer({"employer_id": changes["employer_id"], "industry": "x"})
+        return self.records.patch(job_id, changes, etag=etag, actor=self.principal.token_id,
+                                  allowed=self._own_only)
+
+    def close(self, job_id: str, *, reason: str, status: str) -> Stored:
+        """Close a vacancy as filled, closed or expired, with a reason."""
+        return self.records.close(job_id, reason=reason, actor=self.principal.token_id, updates={"status": status},
+                                  allowed=self._own_only)
+
+    def list(self, args: dict[str, Any]) -> Page:
+        """Return a page of vacancies matching the listing arguments."""
+        filters: list[Document] = []
+        if self.principal.role == "employer":
+            filters.append({"term": {"employer_id": self.principal.employer_id}})
+        terms = {"status": "status", "employer_id": "employer_id", "commune_code": "workplace.commune_code",
+                 "district_code": "workplace.legacy.district_code", "industry": "industry",
+                 "work_mode": "work_mode", "accommodation": "accommodations"}
+        for arg, field in terms.items():
+            if args.get(arg):
+                filters.append({"term": {field: args[arg]}})
+        if args.get("occupation_code"):
+            code = args["occupation_code"]
+            level = {1: "major", 2: "sub_major", 3: "minor", 4: "code"}[len(code)]
+            filters.append({"term": {f"occupation.{level}": code}})
+        return self.records.list(filters=filters, text=args.get("q"), text_fields=["title", "search_text"],
+                                 size=args["size"], cursor=args.get("cursor"),
+                                 include_closed=args.get("include_closed", False))

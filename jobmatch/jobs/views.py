@@ -1,0 +1,79 @@
+"""HTTP endpoints for vacancies."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_smorest import Blueprint
+
+from jobmatch.auth.guard import current_principal, roles
+from jobmatch.extensions import state
+from jobmatch.jobs.schemas import JobCloseSchema, JobIn, JobListArgs, JobOut, JobPage
+from jobmatch.jobs.service import JobService
+from jobmatch.records.http import PATCH_DOC, if_match, page_body, patch_body, with_etag
+
+blp = Blueprint("jobs", __name__, url_prefix="/api/v1/jobs", description="Vacancies")
+
+
+def _service() -> JobService:
+    app_state = state()
+    return JobService(es=app_state.es, prefix=app_state.prefix, embedder=app_state.embedder,
+                      principal=current_principal())
+
+
+@blp.route("", methods=["POST"])
+@roles("admin", "counsellor", "employer")
+@blp.arguments(JobIn)
+@blp.response(201, JobOut)
+def create_job(data: dict[str, Any]) -> Any:
+    """Post a vacancy (employers only for themselves); the same external_id and content again gives 200."""
+    stored, created = _service().create(data)
+    return with_etag(stored, stored.source, 201 if created else 200)
+
+
+@blp.route("", methods=["GET"])
+@roles("admin", "counsellor", "analyst", "employer")
+@blp.arguments(JobListArgs, location="query")
+@blp.response(200, JobPage)
+def list_jobs(args: dict[str, Any]) -> Any:
+    """List or search vacancies; employers see only their own."""
+    return page_body(_service().list(args))
+
+
+@blp.route("/<job_id>", methods=["GET"])
+@roles("admin", "counsellor", "analyst", "employer")
+@blp.response(200, JobOut)
+def get_job(job_id: str) -> Any:
+    """Return one vacancy with its ETag."""
+    stored = _service().get(job_id)
+    return with_etag(stored, stored.source)
+
+
+@blp.route("/<job_id>", methods=["PATCH"])
+@roles("admin", "counsellor", "employer")
+@blp.doc(**PATCH_DOC)
+@blp.response(200, JobOut)
+def patch_job(job_id: str) -> Any:
+    """Change a vacancy's fields, guarded by If-Match; re-embedded only when its text changes."""
+    stored = _service().patch(job_id, patch_body(), if_match())
+    return with_etag(stored, stored.source)
+
+
+@blp.route("/<job_id>/close", methods=["POST"])
+@roles("admin", "counsellor", "employer")
+@blp.arguments(JobCloseSchema)
+@blp.response(200, JobOut)
+def close_job(data: dict[str, Any], job_id: str) -> Any:
+    """Close a vacancy as filled, closed or expired, with a reason; closing twice changes nothing."""
+    stored = _service().close(job_id, reason=data["reason"], status=data["status"])
+    return with_etag(stored, stored.source)
+
+
+@blp.route("/<job_id>", methods=["DELETE"])
+@roles("admin", "counsellor", "employer")
+@blp.arguments(JobCloseSchema)
+@blp.response(200, JobOut)
+def delete_job(data: dict[str, Any], job_id: str) -> Any:
+    """Withdraw a vacancy with a reason (kept, closed, for history and statistics)."""
+    stored = _service().close(job_id, reason=data["reason"], status=data["status"])
+    return with_etag(stored, stored.source)

@@ -1,0 +1,1 @@
+"""What employers, vacancies and jobseekers share: vocabularies, fields, locations, storage and the service."""

@@ -1,0 +1,215 @@
+"""The record life cycle shared by employers, vacancies and jobseekers: create, read, patch, close, list.
+
+A resource describes itself with a `ResourceSpec` (its input schema, how stored fields are derived, how its
+embedding text is composed); `RecordService` does the rest the same way for all three. Access rules that
+depend on who asks (an employer's own vacancies, what a role may see of a jobseeker) live in the resource
+services on top of this one. No Flask here.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from marshmallow import Schema, ValidationError
+
+from indexer.naming import alias_name
+from jobmatch.embeddings import Embedder
+from jobmatch.errors import AppError, Conflict, ValidationFailed
+from jobmatch.records.fields import expand_location
+from jobmatch.records.repository import Page, Repository, Stored
+from jobmatch.text import fold
+
+Document = dict[str, Any]
+
+
+class PreconditionRequired(AppError):
+    status, code = 428, "precondition_required"
+
+
+@dataclass(frozen=True)
+class ResourceSpec:
+    """How one kind of record is validated, stored and embedded."""
+
+    name: str  # index name, e.g. "jobs"
+    id_field: str  # e.g. "job_id"
+    id_prefix: str  # e.g. "job"
+    schema: type[Schema]  # input schema (create and, merged, patch)
+    derive: Callable[[Document], Document]  # stored fields computed from validated input
+    search_text: Callable[[Document], str]  # what full-text search reads (folded copy stored too)
+    embedding_text: Callable[[Document], str] | None = None
+    location_fields: tuple[str, ...] = ()
+    private_fields: tuple[str, ...] = field(default=())  # never copied into search text
+
+
+def now_iso() -> str:
+    """Return the current UTC time in ISO 8601."""
+    return datetime.now(UTC).isoformat(timespec="milliseconds")
+
+
+def record_id(prefix: str, external_id: str | None, source: str | None) -> str:
+    """Return a stable id for an external id (so re-imports hit the same record), else a random one."""
+    if external_id:
+        digest = hashlib.sha256(f"{source or ''}\x1f{external_id}".encode()).hexdigest()[:20]
+        return f"{prefix}-{digest}"
+    return f"{prefix}-{uuid.uuid4().hex[:20]}"
+
+
+def collapse_location(stored: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    """Turn a stored location back into the input form the schema accepts."""
+    if not stored:
+        return None
+    legacy = stored.get("legacy") or {}
+    point = stored.get("location") or {}
+    return {"commune_code": stored.get("commune_code"), "legacy_ward_code": legacy.get("ward_code"),
+            "address": stored.get("address"), "lat": point.get("lat"), "lon": point.get("lon")}
+
+
+def input_hash(data: Mapping[str, Any]) -> str:
+    """Return a fingerprint of validated input, to tell a repeated import from a changed one."""
+    return hashlib.sha256(json.dumps(data, sort_keys=True, ensure_ascii=False, default=str).encode()).hexdigest()
+
+
+def _not_an_object() -> ValidationFailed:
+    return ValidationFailed("the request body must be a JSON object", errors={"json": {"_schema": ["not an object"]}})
+
+
+def validate(schema: type[Schema], payload: Any, *, partial: bool = False) -> Document:
+    """Load a payload through a schema or raise ValidationFailed with one message list per field."""
+    if not isinstance(payload, Mapping):
+        raise _not_an_object()
+    try:
+        return schema().load(payload, partial=partial)
+    except ValidationError as exc:
+        raise ValidationFailed("the request has invalid fields", errors={"json": exc.normalized_messages()}) from exc
+
+
+class RecordService:
+    """Create, read, patch, close and list one kind of record."""
+
+    def __init__(self, spec: ResourceSpec, *, es: Any, prefix: str, embedder: Embedder | None) -> None:
+        self.spec = spec
+        self.repo = Repository(es, alias_name(prefix, spec.name))
+        self.embedder = embedder
+
+    # --- building documents ---------------------------------------------------------------------------
+    def input_view(self, stored: Mapping[str, Any]) -> Document:
+        """Return the input fields of a stored document, in the form the schema loads."""
+        names = self.spec.schema().fields.keys()
+        view = {name: stored.get(name) for name in names if name in stored}
+        for name in self.spec.location_fields:
+            if name in view:
+                view[name] = collapse_location(view[name])
+        return {k: v for k, v in view.items() if v is not None}
+
+    def build(self, data: Document, *, doc_id: str, current: Stored | None, actor: str | None) -> Document:
+        """Return the document to store: validated input, derived fields, search texts, embedding."""
+        doc: Document = dict(data)
+        for name in self.spec.location_fields:
+            if doc.get(name):
+                doc[name] = expand_location(doc[name])
+        doc.update(self.spec.derive(doc))
+        doc[self.spec.id_field] = doc_id
+        doc["input_hash"] = input_hash(data)
+        text = self.spec.search_text(doc)
+        doc["search_text"] = text
+        doc["search_text_folded"] = fold(text)
+        stamp = now_iso()
+        previous = current.source if current else {}
+        doc["created_at"] = previous.get("created_at", stamp)
+        doc["created_by"] = previous.get("created_by", actor)
+        doc["updated_at"] = stamp
+        for keep in ("closed_at", "close_reason"):
+            if previous.get(keep):
+                doc[keep] = previous[keep]
+        if self.spec.embedding_text is not None:
+            embedding_text = self.spec.embedding_text(doc)
+            doc["embedding_text"] = embedding_text
+            if previous.get("embedding_text") == embedding_text and previous.get("embedding"):
+                doc["embedding"] = previous["embedding"]  # unchanged text: no need to pay for the model
+            else:
+                assert self.embedder is not None, "an embedded resource needs an embedder"
+                doc["embedding"] = self.embedder.embed_query(embedding_text)
+        return doc
+
+    # --- operations -----------------------------------------------------------------------------------
+    def create(self, data: Document, *, actor: str | None) -> tuple[Stored, bool]:
+        """Store a new record; return (record, created). Re-sending the same external record is a no-op."""
+        doc_id = record_id(self.spec.id_prefix, data.get("external_id"), data.get("source"))
+        existing = self.repo.find(doc_id) if data.get("external_id") else None
+        if existing is not None:
+            if existing.source.get("input_hash") == input_hash(data):
+                return existing, False
+            raise Conflict(f"record {doc_id} already exists with other content; PATCH it instead")
+        doc = self.build(data, doc_id=doc_id, current=None, actor=actor)
+        return self.repo.create(doc_id, doc), True
+
+    def get(self, doc_id: str, *, with_vectors: bool = False) -> Stored:
+        """Return one record."""
+        return self.repo.get(doc_id, with_vectors=with_vectors)
+
+    def patch(self, doc_id: str, changes: Mapping[str, Any], *, etag: str | None, actor: str | None,
+              allowed: Callable[[Stored], None] | None = None) -> Stored:
+        """Apply top-level field changes guarded by the ETag the caller read; the merged record is re-validated."""
+        if not etag:
+            raise PreconditionRequired("send If-Match with the ETag from your last GET of this record")
+        current = self.repo.get(doc_id, with_vectors=True)
+        if allowed:
+            allowed(current)
+        if not isinstance(changes, Mapping):
+            raise _not_an_object()
+        for locked in ("external_id", "source"):
+            if locked in changes and changes[locked] != current.source.get(locked):
+                raise ValidationFailed("invalid change", errors={"json": {locked: ["cannot be changed"]}})
+        merged = {**self.input_view(current.source), **changes}
+        merged = {k: v for k, v in merged.items() if v is not None}
+        data = validate(self.spec.schema, merged)
+        doc = self.build(data, doc_id=doc_id, current=current, actor=actor)
+        return self.repo.replace(doc_id, doc, etag=etag)
+
+    def close(self, doc_id: str, *, reason: str, actor: str | None, updates: Document | None = None,
+              allowed: Callable[[Stored], None] | None = None) -> Stored:
+        """Mark a record closed with a reason; closing a closed record changes nothing."""
+        current = self.repo.get(doc_id, with_vectors=True)
+        if allowed:
+            allowed(current)
+        if current.source.get("closed_at"):
+            return current
+        doc = {**current.source, **(updates or {}), "closed_at": now_iso(), "close_reason": reason,
+               "closed_by": actor, "updated_at": now_iso()}
+        return self.repo.replace(doc_id, doc, etag=current.etag)
+
+    def list(self, *, filters: list[Document], text: str | None, text_fields: list[str], size: int,
+             cursor: str | None, include_closed: bool = False, excludes: list[str] | None = None) -> Page:
+        """Return a page of records matching filters and, when given, a full-text query."""
+        must_not = [] if include_closed else [{"exists": {"field": "closed_at"}}]
+        query: Document = {"bool": {"filter": filters, "must_not": must_not}}
+        if text:
+            query["bool"]["must"] = [text_query(text, text_fields)]
+            sort: list[Any] = ["_score", {self.spec.id_field: "asc"}]
+        else:
+            sort = [{"created_at": "desc"}, {self.spec.id_field: "asc"}]
+        return self.repo.search(query=query, sort=sort, size=size, cursor=cursor,
+                                source_excludes=["embedding", "embedding_text", *(excludes or [])])
+
+
+def text_query(text: str, fields: list[str]) -> Document:
+    """Build the Vietnamese-aware full-text query: exact forms first, then bigrams, then folded forms.
+
+    `fields` are the accented text fields; each has a `.bigram` sub-field, and `search_text_folded` holds the
+    folded copy. Matching the accented form scores higher, so "thợ hàn" ranks its exact matches first while
+    "tho han" still finds them through the folded copy.
+    """
+    folded = fold(text)
+    should: list[Document] = [
+        {"multi_match": {"query": text, "fields": fields, "type": "best_fields", "boost": 3.0}},
+        {"multi_match": {"query": text, "fields": [f"{f}.bigram" for f in fields], "boost": 2.0}},
+        {"match": {"search_text_folded": {"query": folded, "boost": 1.0}}},
+        {"match": {"search_text_folded.bigram": {"query": folded, "boost": 1.0}}},
+    ]
+    return {"bool": {"should": should, "minimum_should_match": 1}}

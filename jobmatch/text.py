@@ -1,0 +1,31 @@
+"""Vietnamese text helpers: NFC normalisation and diacritic folding (pure functions).
+
+Folding is done here rather than in Elasticsearch because the integration-test distribution has no
+`asciifolding` filter; documents carry a folded copy of their searchable text, and queries are folded the same
+way, so "tho han" finds "thợ hàn" on every cluster.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_SPACES = re.compile(r"\s+")
+_D = str.maketrans({"đ": "d", "Đ": "D"})
+
+
+def nfc(text: str) -> str:
+    """Return `text` in Unicode NFC (one code point per accented letter), stripped."""
+    return unicodedata.normalize("NFC", text).strip()
+
+
+def clean(text: str) -> str:
+    """Return NFC text with runs of white space folded to one space."""
+    return _SPACES.sub(" ", nfc(text))
+
+
+def fold(text: str) -> str:
+    """Return `text` without diacritics, lower-cased: 'Thợ Hàn Điện' -> 'tho han dien'."""
+    decomposed = unicodedata.normalize("NFD", text.translate(_D))
+    stripped = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
+    return clean(stripped).lower()

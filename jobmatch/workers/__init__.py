@@ -1,0 +1,1 @@
+"""Jobseekers (workers) registered by counsellors."""

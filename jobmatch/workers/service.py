@@ -1,0 +1,138 @@
+"""Jobseekers: derived fields, search and embedding text (never personal data), roles, listing filters."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+from jobmatch.auth.tokens import Principal
+from jobmatch.embeddings import Embedder
+from jobmatch.errors import Forbidden, NotFound
+from jobmatch.records.access import sees_all_workers
+from jobmatch.records.repository import Page, Stored
+from jobmatch.records.service import Document, RecordService, ResourceSpec
+from jobmatch.records.vocab import TRAINING_LABELS_VI, TRAINING_RANK
+from jobmatch.reference import occupations
+from jobmatch.workers.schemas import WorkerIn
+
+
+def experience_years(history: list[Document], this_year: int) -> float:
+    """Return the years of work history, counting an open-ended job up to this year."""
+    total = 0
+    for item in history:
+        end = item.get("to_year") or this_year
+        total += max(0, end - item["from_year"])
+    return float(total)
+
+
+def occupation_groups(codes: list[str]) -> list[str]:
+    """Return every ISCO-08 group (1 to 4 digits) the codes belong to, for proximity filters."""
+    return sorted({code[:n] for code in codes for n in (1, 2, 3, 4)})
+
+
+def _derive(doc: Document) -> Document:
+    history = doc.get("work_history", [])
+    codes = list(doc.get("desired_occupations", [])) + [h["occupation_code"] for h in history
+                                                        if h.get("occupation_code")]
+    disability = doc.get("disability") or {}
+    consent = dict(doc.get("consent") or {})
+    if (consent.get("store_disability") or consent.get("show_to_employers")) and not consent.get("recorded_at"):
+        consent["recorded_at"] = datetime.now(UTC).isoformat(timespec="seconds")
+    elif isinstance(consent.get("recorded_at"), datetime):
+        consent["recorded_at"] = consent["recorded_at"].isoformat()
+    derived: Document = {
+        "training_rank": TRAINING_RANK[doc["training_level"]],
+        "experience_years": experience_years(history, date.today().year),
+        "desired_occupation_groups": occupation_groups(codes),
+        "has_disability": bool(disability.get("functional_limitations") or disability.get("accommodations_needed")),
+        "consent": consent,
+    }
+    if isinstance(doc.get("available_from"), date):
+        derived["available_from"] = doc["available_from"].isoformat()
+    return derived
+
+
+def _titles(doc: Document) -> list[str]:
+    table = occupations()
+    return [f"{table[c].label_vi} / {table[c].title_en}" for c in doc.get("desired_occupations", [])]
+
+
+def _search_text(doc: Document) -> str:
+    parts = [*_titles(doc), *doc.get("skills", []), *(c["name"] for c in doc.get("certificates", [])),
+             *(h["title"] for h in doc.get("work_history", [])), TRAINING_LABELS_VI[doc["training_level"]]]
+    return " \n".join(p for p in parts if p)
+
+
+def embedding_text(doc: Document) -> str:
+    """Compose what a jobseeker is embedded from: wanted occupations (vi + en), skills, certificates, history.
+
+    Name, contact, ID, disability, gender and ethnicity never enter it.
+    """
+    parts = ["; ".join(_titles(doc)), "Skills: " + ", ".join(doc.get("skills", [])) if doc.get("skills") else "",
+             ", ".join(c["name"] for c in doc.get("certificates", [])),
+             ", ".join(h["title"] for h in doc.get("work_history", []))]
+    return ". ".join(p for p in parts if p)
+
+
+SPEC = ResourceSpec(name="workers", id_field="worker_id", id_prefix="ws", schema=WorkerIn, derive=_derive,
+                    search_text=_search_text, embedding_text=embedding_text, location_fields=("residence",))
+
+
+class WorkerService:
+    """Jobseekers as seen by one caller: employers only see consenting people, analysts none."""
+
+    def __init__(self, *, es: Any, prefix: str, embedder: Embedder, principal: Principal) -> None:
+        self.records = RecordService(SPEC, es=es, prefix=prefix, embedder=embedder)
+        self.principal = principal
+
+    def _visible(self, stored: Stored) -> None:
+        if sees_all_workers(self.principal):
+            return
+        if self.principal.role == "employer" and (stored.source.get("consent") or {}).get("show_to_employers") \
+                and not stored.source.get("closed_at"):
+            return
+        raise NotFound(f"no record with id {stored.id}")
+
+    def _counsellors_only(self) -> None:
+        if not sees_all_workers(self.principal):
+            raise Forbidden(f"role {self.principal.role!r} may not change jobseeker records")
+
+    def create(self, data: Document) -> tuple[Stored, bool]:
+        """Register a jobseeker."""
+        self._counsellors_only()
+        return self.records.create(data, actor=self.principal.token_id)
+
+    def get(self, worker_id: str) -> Stored:
+        """Return a jobseeker if the caller may see them."""
+        stored = self.records.get(worker_id)
+        self._visible(stored)
+        return stored
+
+    def patch(self, worker_id: str, changes: dict[str, Any], etag: str | None) -> Stored:
+        """Change fields, guarded by the ETag."""
+        self._counsellors_only()
+        return self.records.patch(worker_id, changes, etag=etag, actor=self.principal.token_id)
+
+    def close(self, worker_id: str, reason: str) -> Stored:
+        """Close a registration and erase the person's contact, ID and disability data (kept: anonymous facts)."""
+        self._counsellors_only()
+        return self.records.close(worker_id, reason=reason, actor=self.principal.token_id,
+                                  updates={"personal": None, "disability": None, "has_disability": False})
+
+    def list(self, args: dict[str, Any]) -> Page:
+        """Return a page of jobseekers matching the listing arguments and the caller's rights."""
+        filters: list[Document] = []
+        text_fields = ["search_text"]
+        if self.principal.role == "employer":
+            filters.append({"term": {"consent.show_to_employers": True}})
+        else:
+            text_fields.append("personal.full_name")
+        terms = {"employment_status": "employment_status", "commune_code": "residence.commune_code",
+                 "district_code": "residence.legacy.district_code", "training_level": "training_level",
+                 "priority_group": "priority_groups", "occupation_code": "desired_occupation_groups"}
+        for arg, field in terms.items():
+            if args.get(arg):
+                filters.append({"term": {field: args[arg]}})
+        return self.records.list(filters=filters, text=args.get("q"), text_fields=text_fields,
+                                 size=args["size"], cursor=args.get("cursor"),
+                                 include_closed=args.get("include_closed", False) and sees_all_workers(self.principal))
