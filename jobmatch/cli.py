@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from indexer.mappings import ModelInfo
 from jobmatch.auth.tokens import ROLES, TokenStore
 from jobmatch.errors import AppError, StartupError
 from jobmatch.extensions import state
+from jobmatch.imports import import_file
 from jobmatch.startup import verify_indices
 
 jobmatch_cli = AppGroup("jobmatch", help="jobmatch administration.")
@@ -74,6 +76,22 @@ def check() -> None:
     except StartupError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo("start-up checks passed")
+
+
+@jobmatch_cli.command("import")
+@click.argument("kind", type=click.Choice(["employers", "jobs", "workers"]))
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--rejects", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Where to write rejected rows (default: PATH.rejects.jsonl).")
+@click.option("--batch-size", type=click.IntRange(1, 5000), default=256, show_default=True)
+def import_command(kind: str, path: Path, rejects: Path | None, batch_size: int) -> None:
+    """Import employers, jobs or workers from a CSV or JSON Lines file (idempotent by external_id)."""
+    app_state = state()
+    stats = import_file(path, kind, es=app_state.es, prefix=app_state.prefix, embedder=app_state.embedder,
+                        rejects_path=rejects, batch_size=batch_size)
+    click.echo(json.dumps(stats.as_dict(), ensure_ascii=False))
+    for record in stats.first_rejects:
+        click.echo(f"rejected row {record['row']}: {json.dumps(record['reasons'], ensure_ascii=False)}", err=True)
 
 
 def _indexer_context() -> IndexerContext:

@@ -132,9 +132,22 @@ class RecordService:
             doc["embedding_text"] = embedding_text
             if previous.get("embedding_text") == embedding_text and previous.get("embedding"):
                 doc["embedding"] = previous["embedding"]  # unchanged text: no need to pay for the model
-            else:
-                assert self.embedder is not None, "an embedded resource needs an embedder"
-                doc["embedding"] = self.embedder.embed_query(embedding_text)
+        return doc
+
+    def embed_missing(self, docs: list[Document]) -> int:
+        """Embed, in one batch, the documents whose text changed; return how many were embedded."""
+        todo = [doc for doc in docs if "embedding_text" in doc and "embedding" not in doc]
+        if todo:
+            assert self.embedder is not None, "an embedded resource needs an embedder"
+            for doc, vector in zip(todo, self.embedder.embed_documents([d["embedding_text"] for d in todo]),
+                                   strict=True):
+                doc["embedding"] = vector
+        return len(todo)
+
+    def build_embedded(self, data: Document, *, doc_id: str, current: Stored | None, actor: str | None) -> Document:
+        """Build a document and embed it if needed (the single-record path of the API)."""
+        doc = self.build(data, doc_id=doc_id, current=current, actor=actor)
+        self.embed_missing([doc])
         return doc
 
     # --- operations -----------------------------------------------------------------------------------
@@ -146,7 +159,7 @@ class RecordService:
             if existing.source.get("input_hash") == input_hash(data):
                 return existing, False
             raise Conflict(f"record {doc_id} already exists with other content; PATCH it instead")
-        doc = self.build(data, doc_id=doc_id, current=None, actor=actor)
+        doc = self.build_embedded(data, doc_id=doc_id, current=None, actor=actor)
         return self.repo.create(doc_id, doc), True
 
     def get(self, doc_id: str, *, with_vectors: bool = False) -> Stored:
@@ -169,7 +182,7 @@ class RecordService:
         merged = {**self.input_view(current.source), **changes}
         merged = {k: v for k, v in merged.items() if v is not None}
         data = validate(self.spec.schema, merged)
-        doc = self.build(data, doc_id=doc_id, current=current, actor=actor)
+        doc = self.build_embedded(data, doc_id=doc_id, current=current, actor=actor)
         return self.repo.replace(doc_id, doc, etag=etag)
 
     def close(self, doc_id: str, *, reason: str, actor: str | None, updates: Document | None = None,
