@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from elasticsearch import Elasticsearch, NotFoundError, helpers
@@ -106,9 +107,9 @@ def swap_alias(es: Elasticsearch, alias: str, old: str, new: str) -> None:
     ])
 
 
-def _copy_actions(es: Elasticsearch, source: str, target: str, embed: Embed | None,
-                  batch: int) -> Iterator[dict[str, Any]]:
-    """Yield bulk index actions for every document of `source`, re-embedded when `embed` is given."""
+def _copy_actions(es: Elasticsearch, source: str, target: str, embed: Embed | None, batch: int,
+                  query: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    """Yield bulk index actions for the documents of `source` matching `query`, re-embedded if `embed`."""
     pending: list[dict[str, Any]] = []
 
     def flush() -> Iterator[dict[str, Any]]:
@@ -121,44 +122,77 @@ def _copy_actions(es: Elasticsearch, source: str, target: str, embed: Embed | No
         pending.clear()
 
     # Elasticsearch 9 leaves vectors out of _source unless asked; a copy without re-embedding must keep them.
-    for hit in helpers.scan(es, index=source, query={"query": {"match_all": {}}}, size=batch,
-                            preserve_order=False, source_exclude_vectors=False):
+    for hit in helpers.scan(es, index=source, query={"query": query}, size=batch, preserve_order=False,
+                            source_exclude_vectors=False):
         pending.append(hit)
         if len(pending) >= batch:
             yield from flush()
     yield from flush()
 
 
+def _copy(es: Elasticsearch, source: str, target: str, embed: Embed | None, batch: int,
+          query: dict[str, Any]) -> int:
+    """Copy matching documents from `source` to `target`; raise if any fails; return how many were copied."""
+    ok, errors = 0, []
+    for success, item in helpers.streaming_bulk(es, _copy_actions(es, source, target, embed, batch, query),
+                                                chunk_size=batch, max_retries=5, raise_on_error=False):
+        if success:
+            ok += 1
+        else:
+            errors.append(item)
+    if errors:
+        raise IndexLifecycleError(f"{len(errors)} documents failed to copy into {target}; first: {errors[0]}")
+    return ok
+
+
+def _set_write_block(es: Elasticsearch, index: str, blocked: bool) -> None:
+    if blocked:
+        es.indices.add_block(index=index, block="write")
+    else:
+        es.indices.put_settings(index=index, settings={"index.blocks.write": False})
+
+
 def rebuild(es: Elasticsearch, prefix: str, definition: IndexDefinition, model: ModelInfo | None,
-            *, embed: Embed | None = None, batch: int = 500) -> tuple[str, str, int]:
-    """Build a new physical index from the current one, verify it and swap the alias; return (old, new, docs)."""
+            *, embed: Embed | None = None, batch: int = 500, after_copy: Callable[[], None] | None = None,
+            clock_margin: timedelta = timedelta(minutes=2)) -> tuple[str, str, int]:
+    """Build a new physical index from the current one and swap the alias; return (old, new, docs).
+
+    Writes keep going to the old index while it is copied (readers see it all along). Then the old index is
+    write-blocked for a moment (the app's writers retry on the block), everything written since the copy began
+    is copied again, counts are verified and the alias moves in one atomic call: no write is lost.
+    """
     state = read_state(es, prefix, definition)
     if not state.exists:
         raise IndexLifecycleError(f"{state.alias} does not exist; run `indices create` first")
     assert state.index is not None
+    old = state.index
+    began = datetime.now(UTC) - clock_margin  # app servers' clocks stamp updated_at
     new = create_index(es, prefix, definition, model, with_alias=False)
+    blocked = False
     try:
-        ok, errors = 0, []
-        for success, item in helpers.streaming_bulk(es, _copy_actions(es, state.index, new, embed, batch),
-                                                    chunk_size=batch, max_retries=5, raise_on_error=False):
-            if success:
-                ok += 1
-            else:
-                errors.append(item)
-        if errors:
-            raise IndexLifecycleError(f"{len(errors)} documents failed to copy into {new}; first: {errors[0]}")
+        _copy(es, old, new, embed, batch, {"match_all": {}})
+        if after_copy is not None:
+            after_copy()
+        _set_write_block(es, old, True)
+        blocked = True
+        es.indices.refresh(index=old)  # the catch-up scan must see every write made before the block
+        properties = definition.body(model)["mappings"]["properties"]
+        since = ({"range": {"updated_at": {"gte": began.isoformat()}}} if "updated_at" in properties
+                 else {"match_all": {}})  # small indices without timestamps are simply copied again
+        _copy(es, old, new, embed, batch, since)
         es.indices.refresh(index=new)
-        source_count = int(es.count(index=state.index)["count"])
+        source_count = int(es.count(index=old)["count"])
         new_count = int(es.count(index=new)["count"])
-        # Refuse a swap that would hide documents (a write to the old index during the copy shows up here).
-        if new_count < source_count:
-            raise IndexLifecycleError(f"{new} has {new_count} documents but {state.index} has {source_count}")
+        if new_count != source_count:
+            raise IndexLifecycleError(f"{new} has {new_count} documents but {old} has {source_count}")
+        swap_alias(es, state.alias, old, new)
     except Exception:
+        if blocked:
+            _set_write_block(es, old, False)
         es.indices.delete(index=new)
         raise
-    swap_alias(es, state.alias, state.index, new)
-    log.info("swapped %s from %s to %s (%d documents)", state.alias, state.index, new, new_count)
-    return state.index, new, new_count
+    log.info("swapped %s from %s to %s (%d documents)", state.alias, old, new, new_count)
+    return old, new, new_count
 
 
 def ensure(es: Elasticsearch, prefix: str, definitions: Iterable[IndexDefinition],
