@@ -28,6 +28,7 @@ run: venv
 	$(FLASK) jobmatch indices upgrade
 	$(FLASK) jobmatch check
 	$(FLASK) jobmatch ensure-token-file var/dev-admin-token
+	$(FLASK) jobmatch demo
 	$(PY) scripts/apiserver.py start
 	@echo "API: http://127.0.0.1:8000/docs  admin token: var/dev-admin-token  stop: make stop"
 

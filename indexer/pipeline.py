@@ -201,5 +201,7 @@ def run_import(es: Elasticsearch, alias: str, rows: Iterable[tuple[int, Row | Ex
         bar.close()
         rejects.close()
     es.indices.refresh(index=alias)
+    if not stats.rejected:
+        stats.rejects_file = None
     stats.seconds = round(time.monotonic() - began, 3)
     return stats

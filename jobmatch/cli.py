@@ -12,6 +12,7 @@ from flask.cli import AppGroup, ScriptInfo
 
 from indexer.cli import IndexerContext, make_indices_group
 from indexer.mappings import ModelInfo
+from jobmatch import demo
 from jobmatch.auth.tokens import ROLES, TokenStore
 from jobmatch.errors import AppError, StartupError
 from jobmatch.extensions import state
@@ -92,6 +93,35 @@ def import_command(kind: str, path: Path, rejects: Path | None, batch_size: int)
     click.echo(json.dumps(stats.as_dict(), ensure_ascii=False))
     for record in stats.first_rejects:
         click.echo(f"rejected row {record['row']}: {json.dumps(record['reasons'], ensure_ascii=False)}", err=True)
+
+
+@jobmatch_cli.command("demo")
+@click.option("--employers", "employers_count", type=click.IntRange(1), default=200, show_default=True)
+@click.option("--jobs", "jobs_count", type=click.IntRange(1), default=1000, show_default=True)
+@click.option("--workers", "workers_count", type=click.IntRange(1), default=5000, show_default=True)
+@click.option("--seed", type=int, default=2030, show_default=True)
+@click.option("--dir", "directory", type=click.Path(file_okay=False, path_type=Path), default=Path("var/demo"),
+              show_default=True)
+def demo_command(employers_count: int, jobs_count: int, workers_count: int, seed: int, directory: Path) -> None:
+    """Generate the Sóc Trăng demo registers and import them (skipped when already loaded)."""
+    app_state = state()
+    wanted = {"employers": employers_count, "jobs": jobs_count, "workers": workers_count}
+    marker = directory / "loaded.json"
+    signature = {"seed": seed, "prefix": app_state.prefix, **wanted}
+    if marker.exists() and json.loads(marker.read_text()) == signature and all(
+            app_state.es.count(index=f"{app_state.prefix}{kind}", query={"term": {"source": demo.SOURCE}})["count"]
+            >= count for kind, count in wanted.items()):
+        click.echo(f"demo data already loaded ({marker})")
+        return
+    paths = demo.generate(directory, employers_count=employers_count, jobs_count=jobs_count,
+                          workers_count=workers_count, seed=seed)
+    for kind in demo.iter_kinds():
+        stats = import_file(paths[kind], kind, es=app_state.es, prefix=app_state.prefix,
+                            embedder=app_state.embedder)
+        click.echo(f"{kind}: {json.dumps(stats.as_dict(), ensure_ascii=False)}")
+        if stats.rejected:
+            raise click.ClickException(f"{stats.rejected} demo {kind} rejected; see {stats.rejects_file}")
+    marker.write_text(json.dumps(signature))
 
 
 def _indexer_context() -> IndexerContext:

@@ -45,6 +45,7 @@ def build(model: Any) -> dict[str, Any]:
         "desired_salary_min": {"type": "long"},
         "desired_work_modes": keyword(),
         "available_from": {"type": "date"},
+        "registered_at": {"type": "date"},
         "employment_status": keyword(),
         "ui_status": keyword(),
         "priority_groups": keyword(),

@@ -106,6 +106,8 @@ class WorkerIn(StrictSchema):
                                         validate=validate.Range(min=0, max=500_000_000))
     desired_work_modes = choices(WORK_MODES, load_default=list)
     available_from = fields.Date(load_default=None, allow_none=True)
+    registered_at = fields.Date(load_default=None, allow_none=True,
+                                metadata={"description": "Day of registration at the centre (default: today)."})
     employment_status = choice(EMPLOYMENT_STATUSES, load_default="unemployed")
     ui_status = choice(UI_STATUSES, load_default="none")
     priority_groups = choices(PRIORITY_GROUPS, load_default=list)
@@ -151,6 +153,7 @@ class WorkerOut(Schema):
     desired_salary_min = fields.Integer(allow_none=True)
     desired_work_modes = fields.List(fields.String())
     available_from = fields.String(allow_none=True)
+    registered_at = fields.String()
     employment_status = fields.String()
     ui_status = fields.String()
     priority_groups = fields.List(fields.String())

@@ -47,8 +47,11 @@ def _derive(doc: Document) -> Document:
         "has_disability": bool(disability.get("functional_limitations") or disability.get("accommodations_needed")),
         "consent": consent,
     }
-    if isinstance(doc.get("available_from"), date):
-        derived["available_from"] = doc["available_from"].isoformat()
+    for name in ("available_from", "registered_at"):
+        if isinstance(doc.get(name), date):
+            derived[name] = doc[name].isoformat()
+    if not doc.get("registered_at"):
+        derived["registered_at"] = date.today().isoformat()
     return derived
 
 

@@ -44,7 +44,7 @@ def test_writes_between_copy_and_swap_are_kept(es, prefix):
         repo.replace("e7", {**current.source, "name": "Đã sửa", "updated_at": datetime.now(UTC).isoformat()},
                      etag=current.etag)
 
-    old, new, count = aliases.rebuild(es, prefix, employers, None, after_copy=write_during_reindex)
+    _old, new, count = aliases.rebuild(es, prefix, employers, None, after_copy=write_during_reindex)
     assert count == 51
     assert aliases.read_state(es, prefix, employers).index == new
     assert repo.get("late").source["name"] == "Ghi trong lúc reindex"
