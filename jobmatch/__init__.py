@@ -53,7 +53,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
         settings=settings,
         es=build_client(settings),
         embedder=Embedder(settings["EMBEDDING_MODEL"], batch_size=settings["EMBEDDING_BATCH_SIZE"],
-                          device=settings["EMBEDDING_DEVICE"]),
+                          device=settings["EMBEDDING_DEVICE"], precision=settings["EMBEDDING_PRECISION"]),
     )
 
     api = JsonApi(app)

@@ -43,14 +43,30 @@ def model_identity(name: str) -> str:
     return name
 
 
+def with_precision(model: SentenceTransformer, precision: str) -> SentenceTransformer:
+    """Return the model in the requested precision: fp32 as loaded, bf16 weights, or int8 dynamic quantisation.
+
+    bf16 pays off only on CPUs with native bf16 (AMX, AVX-512 BF16); int8 changes vectors noticeably. The
+    embedding benchmark (bench/embeddings.py) measures speed and cosine agreement with fp32 for each.
+    """
+    import torch
+
+    if precision == "bf16":
+        return model.to(torch.bfloat16)
+    if precision == "int8":
+        return torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)
+    return model
+
+
 class Embedder:
     """Encode texts into normalised vectors with one lazily loaded sentence-transformers model."""
 
-    def __init__(self, model: str, *, batch_size: int = 64, device: str = "cpu") -> None:
+    def __init__(self, model: str, *, batch_size: int = 64, device: str = "cpu", precision: str = "fp32") -> None:
         self.model_setting = model
         self.name = model_identity(model)
         self.batch_size = batch_size
         self.device = device
+        self.precision = precision
         self._model: SentenceTransformer | None = None
         self._lock = threading.Lock()
         self.load_seconds: float | None = None
@@ -72,7 +88,8 @@ class Embedder:
                     began = time.monotonic()
                     from sentence_transformers import SentenceTransformer
 
-                    self._model = SentenceTransformer(resolve_model_path(self.model_setting), device=self.device)
+                    model = SentenceTransformer(resolve_model_path(self.model_setting), device=self.device)
+                    self._model = with_precision(model, self.precision)
                     self.load_seconds = time.monotonic() - began
                     log.info("embedding model %s loaded in %.1fs (%d dims)", self.name, self.load_seconds,
                              self._model.get_embedding_dimension())
@@ -92,8 +109,8 @@ class Embedder:
         if not texts:
             return []
         vectors = self.load().encode(list(texts), batch_size=self.batch_size, normalize_embeddings=True,
-                                     convert_to_numpy=True, show_progress_bar=False)
-        return vectors.astype("float32").tolist()
+                                     convert_to_tensor=True, show_progress_bar=False)
+        return vectors.float().cpu().numpy().tolist()  # numpy has no bf16: widen before leaving torch
 
     def embed_query(self, text: str) -> list[float]:
         """Encode one query text."""

@@ -124,9 +124,10 @@ class RecordService:
         doc["created_at"] = previous.get("created_at", stamp)
         doc["created_by"] = previous.get("created_by", actor)
         doc["updated_at"] = stamp
-        for keep in ("closed_at", "close_reason"):
-            if previous.get(keep):
-                doc[keep] = previous[keep]
+        if previous.get("closed_at"):  # editing a closed record does not reopen it
+            for keep in ("closed_at", "close_reason", "closed_by", "status"):
+                if keep in previous:
+                    doc[keep] = previous[keep]
         if self.spec.embedding_text is not None:
             embedding_text = self.spec.embedding_text(doc)
             doc["embedding_text"] = embedding_text

@@ -34,3 +34,12 @@ def test_related_texts_are_closer_than_unrelated(embedder: Embedder):
 
 def test_info_reports_name_and_dims(embedder: Embedder):
     assert embedder.info() == {"name": "sentence-transformers/all-MiniLM-L6-v2", "dims": 384, "loaded": True}
+
+
+def test_other_precisions_load_and_stay_close_to_fp32(embedder: Embedder):
+    texts = ["Thợ hàn / Welders and flamecutters. Skills: hàn hồ quang", "Nhân viên bán hàng / Shop sales assistants"]
+    reference_vectors = embedder.embed_documents(texts)
+    for precision, floor in (("bf16", 0.999), ("int8", 0.8)):
+        other = Embedder(embedder.model_setting, precision=precision).embed_documents(texts)
+        for a, b in zip(reference_vectors, other, strict=True):
+            assert sum(x * y for x, y in zip(a, b, strict=True)) > floor, precision
