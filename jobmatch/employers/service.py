@@ -8,7 +8,7 @@ from jobmatch.auth.tokens import Principal
 from jobmatch.employers.schemas import EmployerIn
 from jobmatch.errors import NotFound
 from jobmatch.records.repository import Page, Stored
-from jobmatch.records.service import Document, RecordService, ResourceSpec
+from jobmatch.records.service import Document, RecordService, ResourceSpec, term_filters
 from jobmatch.reference import INDUSTRIES
 
 
@@ -61,10 +61,7 @@ class EmployerService:
         filters: list[Document] = []
         if self.principal.role == "employer":
             filters.append({"term": {"employer_id": self.principal.employer_id}})
-        if args.get("industry"):
-            filters.append({"term": {"industry": args["industry"]}})
-        if args.get("commune_code"):
-            filters.append({"term": {"address.commune_code": args["commune_code"]}})
+        filters += term_filters(args, {"industry": "industry", "commune_code": "address.commune_code"})
         return self.records.list(filters=filters, text=args.get("q"), text_fields=["name", "search_text"],
                                  size=args["size"], cursor=args.get("cursor"),
                                  include_closed=args.get("include_closed", False))

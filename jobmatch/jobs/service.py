@@ -12,7 +12,7 @@ from jobmatch.employers.service import SPEC as EMPLOYERS
 from jobmatch.errors import Forbidden, NotFound, ValidationFailed
 from jobmatch.jobs.schemas import JobIn
 from jobmatch.records.repository import Page, Repository, Stored
-from jobmatch.records.service import Document, RecordService, ResourceSpec
+from jobmatch.records.service import Document, RecordService, ResourceSpec, term_filters
 from jobmatch.records.vocab import TRAINING_RANK
 from jobmatch.reference import occupations
 
@@ -109,12 +109,10 @@ class JobService:
         filters: list[Document] = []
         if self.principal.role == "employer":
             filters.append({"term": {"employer_id": self.principal.employer_id}})
-        terms = {"status": "status", "employer_id": "employer_id", "commune_code": "workplace.commune_code",
-                 "district_code": "workplace.legacy.district_code", "industry": "industry",
-                 "work_mode": "work_mode", "accommodation": "accommodations"}
-        for arg, field in terms.items():
-            if args.get(arg):
-                filters.append({"term": {field: args[arg]}})
+        filters += term_filters(args, {"status": "status", "employer_id": "employer_id",
+                                       "commune_code": "workplace.commune_code",
+                                       "district_code": "workplace.legacy.district_code", "industry": "industry",
+                                       "work_mode": "work_mode", "accommodation": "accommodations"})
         if args.get("occupation_code"):
             code = args["occupation_code"]
             level = {1: "major", 2: "sub_major", 3: "minor", 4: "code"}[len(code)]

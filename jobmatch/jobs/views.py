@@ -59,21 +59,14 @@ def patch_job(job_id: str) -> Any:
     return with_etag(stored, stored.source)
 
 
-@blp.route("/<job_id>/close", methods=["POST"])
-@roles("admin", "counsellor", "employer")
-@blp.arguments(JobCloseSchema)
-@blp.response(200, JobOut)
-def close_job(data: dict[str, Any], job_id: str) -> Any:
-    """Close a vacancy as filled, closed or expired, with a reason; closing twice changes nothing."""
-    stored = _service().close(job_id, reason=data["reason"], status=data["status"])
-    return with_etag(stored, stored.source)
-
-
 @blp.route("/<job_id>", methods=["DELETE"])
 @roles("admin", "counsellor", "employer")
 @blp.arguments(JobCloseSchema)
 @blp.response(200, JobOut)
-def delete_job(data: dict[str, Any], job_id: str) -> Any:
-    """Withdraw a vacancy with a reason (kept, closed, for history and statistics)."""
+def close_job(data: dict[str, Any], job_id: str) -> Any:
+    """Close a vacancy as filled, closed or expired, with a reason; it is kept for history and statistics.
+
+    Closing twice changes nothing.
+    """
     stored = _service().close(job_id, reason=data["reason"], status=data["status"])
     return with_etag(stored, stored.source)

@@ -212,6 +212,11 @@ class RecordService:
                                 source_excludes=["embedding", "embedding_text", *(excludes or [])])
 
 
+def term_filters(args: Mapping[str, Any], fields: Mapping[str, str]) -> list[Document]:
+    """Return a term filter for every listing argument given, on the field it names."""
+    return [{"term": {field: args[arg]}} for arg, field in fields.items() if args.get(arg)]
+
+
 def text_query(text: str, fields: list[str]) -> Document:
     """Build the Vietnamese-aware full-text query: exact forms first, then bigrams, then folded forms.
 

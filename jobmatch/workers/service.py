@@ -10,7 +10,7 @@ from jobmatch.embeddings import Embedder
 from jobmatch.errors import Forbidden, NotFound
 from jobmatch.records.access import sees_all_workers
 from jobmatch.records.repository import Page, Stored
-from jobmatch.records.service import Document, RecordService, ResourceSpec
+from jobmatch.records.service import Document, RecordService, ResourceSpec, term_filters
 from jobmatch.records.vocab import TRAINING_LABELS_VI, TRAINING_RANK
 from jobmatch.reference import occupations
 from jobmatch.workers.schemas import WorkerIn
@@ -130,12 +130,11 @@ class WorkerService:
             filters.append({"term": {"consent.show_to_employers": True}})
         else:
             text_fields.append("personal.full_name")
-        terms = {"employment_status": "employment_status", "commune_code": "residence.commune_code",
-                 "district_code": "residence.legacy.district_code", "training_level": "training_level",
-                 "priority_group": "priority_groups", "occupation_code": "desired_occupation_groups"}
-        for arg, field in terms.items():
-            if args.get(arg):
-                filters.append({"term": {field: args[arg]}})
+        filters += term_filters(args, {"employment_status": "employment_status",
+                                       "commune_code": "residence.commune_code",
+                                       "district_code": "residence.legacy.district_code",
+                                       "training_level": "training_level", "priority_group": "priority_groups",
+                                       "occupation_code": "desired_occupation_groups"})
         return self.records.list(filters=filters, text=args.get("q"), text_fields=text_fields,
                                  size=args["size"], cursor=args.get("cursor"),
                                  include_closed=args.get("include_closed", False) and sees_all_workers(self.principal))

@@ -216,11 +216,11 @@ def test_search_folds_diacritics_and_ranks_exact_first(client, tokens, employer_
 def test_closing_a_job_needs_a_reason_and_is_idempotent(client, tokens, employer_id):
     job_id = client.post("/api/v1/jobs", json=factories.job(employer_id),
                          headers=auth(tokens["counsellor"])).get_json()["job_id"]
-    assert "reason" in errors_of(client.post(f"/api/v1/jobs/{job_id}/close", json={},
+    assert "reason" in errors_of(client.delete(f"/api/v1/jobs/{job_id}", json={},
                                              headers=auth(tokens["counsellor"])))
-    first = client.post(f"/api/v1/jobs/{job_id}/close", json={"reason": "đã tuyển đủ", "status": "filled"},
+    first = client.delete(f"/api/v1/jobs/{job_id}", json={"reason": "đã tuyển đủ", "status": "filled"},
                         headers=auth(tokens["counsellor"])).get_json()
-    again = client.post(f"/api/v1/jobs/{job_id}/close", json={"reason": "lần hai"},
+    again = client.delete(f"/api/v1/jobs/{job_id}", json={"reason": "lần hai"},
                         headers=auth(tokens["counsellor"])).get_json()
     assert first["status"] == "filled" and again["closed_at"] == first["closed_at"]
     assert again["close_reason"] == "đã tuyển đủ"
