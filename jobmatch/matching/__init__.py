@@ -1,0 +1,1 @@
+"""Matching vacancies and jobseekers: hard constraints, hybrid retrieval, explainable ranking."""

@@ -1,0 +1,180 @@
+"""Hard constraints between a vacancy and a jobseeker, as pure functions and as Elasticsearch filters.
+
+A pair is excluded when the vacancy is not open, the person is placed or not yet available, the commute is
+too long, a legally required certificate is missing, an accommodation the person needs is not offered, or a
+task demand conflicts with one of the person's functional limitations. Disability only ever excludes a pair
+for the person's own protection and never lowers a score.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from jobmatch.records.vocab import ACCOMMODATIONS
+from jobmatch.text import fold
+
+Document = dict[str, Any]
+
+# Occupations whose practice legally needs a certificate or licence, and the ones that satisfy it
+# (a higher driving-licence class covers the lower ones it includes).
+REQUIRED_CERTIFICATES: dict[str, tuple[str, ...]] = {
+    "7212": ("Chứng chỉ hàn",),
+    "7411": ("Chứng chỉ an toàn điện",),
+    "8182": ("Chứng chỉ vận hành lò hơi",),
+    "8344": ("Chứng chỉ vận hành xe nâng",),
+    "5414": ("Chứng chỉ nghiệp vụ bảo vệ",),
+    "8321": ("Giấy phép lái xe hạng A1", "Giấy phép lái xe hạng A", "Giấy phép lái xe hạng A2"),
+    "8322": ("Giấy phép lái xe hạng B2", "Giấy phép lái xe hạng B", "Giấy phép lái xe hạng C",
+             "Giấy phép lái xe hạng D", "Giấy phép lái xe hạng E"),
+    "8331": ("Giấy phép lái xe hạng D", "Giấy phép lái xe hạng E"),
+    "8332": ("Giấy phép lái xe hạng C", "Giấy phép lái xe hạng D", "Giấy phép lái xe hạng E"),
+}
+
+# Task-demand levels each functional limitation rules out.
+LIMITATION_CONFLICTS: dict[str, dict[str, tuple[str, ...]]] = {
+    "mobility": {"standing": ("heavy",), "lifting": ("heavy",)},
+    "lifting": {"lifting": ("moderate", "heavy")},
+    "standing": {"standing": ("moderate", "heavy")},
+    "fine_motor": {"fine_motor": ("heavy",)},
+    "vision": {"vision": ("heavy",)},
+    "hearing": {"hearing": ("heavy",)},
+    "stamina": {"lifting": ("heavy",), "standing": ("heavy",)},
+    "speech": {},
+    "learning": {},
+}
+PROVINCE_SCALE_KM = 30.0  # without coordinates, a person willing to travel this far is taken to cover the area
+
+
+def haversine_km(a: Document, b: Document) -> float:
+    """Return the great-circle distance in km between two {lat, lon} points."""
+    lat1, lon1, lat2, lon2 = map(math.radians, (a["lat"], a["lon"], b["lat"], b["lon"]))
+    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    return 2 * 6371.0 * math.asin(math.sqrt(h))
+
+
+def held_certificates(worker: Document) -> set[str]:
+    """Return the folded names of the certificates a person holds."""
+    return {fold(c["name"]) for c in worker.get("certificates") or []}
+
+
+def missing_certificate(job: Document, worker: Document) -> str | None:
+    """Return the certificate a regulated vacancy needs and the person lacks, or None."""
+    accepted = REQUIRED_CERTIFICATES.get(job.get("occupation_code", ""))
+    if not accepted:
+        return None
+    held = held_certificates(worker)
+    return None if any(fold(name) in held for name in accepted) else accepted[0]
+
+
+def excluded_limitations(job: Document) -> list[str]:
+    """Return the functional limitations that the vacancy's task demands rule out."""
+    demands = job.get("physical_demands") or {}
+    return sorted(limitation for limitation, conflicts in LIMITATION_CONFLICTS.items()
+                  if any(demands.get(task) in levels for task, levels in conflicts.items()))
+
+
+def distance_km(job: Document, worker: Document) -> float | None:
+    """Return the commute distance when both places have coordinates."""
+    a = (job.get("workplace") or {}).get("location")
+    b = (worker.get("residence") or {}).get("location")
+    return haversine_km(a, b) if a and b else None
+
+
+def commute_fits(job: Document, worker: Document, *, max_km: float | None = None) -> bool:
+    """Tell whether the person can get to the workplace (remote work always fits)."""
+    if job.get("work_mode") == "remote":
+        return True
+    limit = worker.get("max_commute_km")
+    limit = PROVINCE_SCALE_KM if limit is None else limit
+    if max_km is not None:
+        limit = min(limit, max_km)
+    distance = distance_km(job, worker)
+    if distance is not None:
+        return distance <= limit
+    same_commune = (job.get("workplace") or {}).get("commune_code") == (worker.get("residence") or {}).get(
+        "commune_code")
+    return same_commune or limit >= PROVINCE_SCALE_KM
+
+
+def violations(job: Document, worker: Document, *, max_km: float | None = None) -> list[str]:
+    """Return the hard constraints a pair breaks (empty when the pair is eligible)."""
+    problems = []
+    if job.get("status") != "open" or job.get("closed_at"):
+        problems.append("vacancy_not_open")
+    if worker.get("employment_status") == "placed" or worker.get("closed_at"):
+        problems.append("person_not_available")
+    if not commute_fits(job, worker, max_km=max_km):
+        problems.append("commute")
+    if missing_certificate(job, worker):
+        problems.append("certificate")
+    needs = set((worker.get("disability") or {}).get("accommodations_needed") or [])
+    if needs - set(job.get("accommodations") or []):
+        problems.append("accommodation")
+    limitations = set((worker.get("disability") or {}).get("functional_limitations") or [])
+    if limitations & set(excluded_limitations(job)):
+        problems.append("task_demand")
+    return problems
+
+
+# --- the same rules as Elasticsearch filters -----------------------------------------------------------------
+
+def worker_filters(job: Document, *, today: str, max_km: float | None = None) -> tuple[list[Document], list[Document]]:
+    """Return (filter, must_not) clauses on the workers index for people eligible for `job`.
+
+    Commute by each person's own maximum cannot be a filter without scripts (the test distribution has no
+    painless), so the filter uses the request's radius and the ranking step checks each person's limit.
+    """
+    filters: list[Document] = [
+        {"bool": {"should": [{"bool": {"must_not": {"exists": {"field": "available_from"}}}},
+                             {"range": {"available_from": {"lte": today}}}]}},
+    ]
+    must_not: list[Document] = [{"term": {"employment_status": "placed"}}, {"exists": {"field": "closed_at"}}]
+    point = (job.get("workplace") or {}).get("location")
+    if job.get("work_mode") != "remote" and point and max_km is not None:
+        filters.append({"bool": {"should": [
+            {"geo_distance": {"distance": f"{max_km}km", "residence.location": point}},
+            {"bool": {"must_not": {"exists": {"field": "residence.location"}}}}]}})
+    accepted = REQUIRED_CERTIFICATES.get(job.get("occupation_code", ""))
+    if accepted:
+        filters.append({"terms": {"certificates.name": list(accepted)}})
+    offered = set(job.get("accommodations") or [])
+    not_offered = [a for a in ACCOMMODATIONS if a not in offered]
+    if not_offered:
+        must_not.append({"terms": {"disability.accommodations_needed": not_offered}})
+    ruled_out = excluded_limitations(job)
+    if ruled_out:
+        must_not.append({"terms": {"disability.functional_limitations": ruled_out}})
+    return filters, must_not
+
+
+def job_filters(worker: Document, *, today: str, max_km: float | None = None) -> tuple[list[Document], list[Document]]:
+    """Return (filter, must_not) clauses on the jobs index for vacancies `worker` is eligible for."""
+    filters: list[Document] = [
+        {"term": {"status": "open"}},
+        {"bool": {"should": [{"bool": {"must_not": {"exists": {"field": "expires_at"}}}},
+                             {"range": {"expires_at": {"gte": today}}}]}},
+    ]
+    must_not: list[Document] = [{"exists": {"field": "closed_at"}}]
+    point = (worker.get("residence") or {}).get("location")
+    limit = worker.get("max_commute_km")
+    limit = PROVINCE_SCALE_KM if limit is None else limit
+    if max_km is not None:
+        limit = min(limit, max_km)
+    if point:
+        filters.append({"bool": {"should": [
+            {"term": {"work_mode": "remote"}},
+            {"geo_distance": {"distance": f"{limit}km", "workplace.location": point}},
+            {"bool": {"must_not": {"exists": {"field": "workplace.location"}}}}]}})
+    held = held_certificates(worker)
+    lacking = [code for code, accepted in REQUIRED_CERTIFICATES.items()
+               if not any(fold(name) in held for name in accepted)]
+    if lacking:
+        must_not.append({"terms": {"occupation_code": lacking}})
+    disability = worker.get("disability") or {}
+    for need in disability.get("accommodations_needed") or []:
+        filters.append({"term": {"accommodations": need}})
+    for limitation in disability.get("functional_limitations") or []:
+        for task, levels in LIMITATION_CONFLICTS.get(limitation, {}).items():
+            must_not.append({"terms": {f"physical_demands.{task}": list(levels)}})
+    return filters, must_not
