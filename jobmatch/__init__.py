@@ -8,6 +8,7 @@ from typing import Any
 
 from flask import Flask
 
+from config.matching import load_matching_config
 from config.settings import load_settings
 from jobmatch import docs, errors, http
 from jobmatch.auth import guard
@@ -18,6 +19,7 @@ from jobmatch.employers.views import blp as employers_blp
 from jobmatch.extensions import EXT_KEY, AppState, JsonApi
 from jobmatch.health.views import blp as health_blp
 from jobmatch.jobs.views import blp as jobs_blp
+from jobmatch.matching.views import blp as matches_blp
 from jobmatch.search.client import build_client
 from jobmatch.workers.views import blp as workers_blp
 
@@ -54,6 +56,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
         es=build_client(settings),
         embedder=Embedder(settings["EMBEDDING_MODEL"], batch_size=settings["EMBEDDING_BATCH_SIZE"],
                           device=settings["EMBEDDING_DEVICE"], precision=settings["EMBEDDING_PRECISION"]),
+        matching=load_matching_config(),
     )
 
     api = JsonApi(app)
@@ -62,7 +65,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     http.init_app(app)
     api.register_blueprint(health_blp)
     api.register_blueprint(tokens_blp)
-    for blueprint in (employers_blp, jobs_blp, workers_blp):
+    for blueprint in (employers_blp, jobs_blp, workers_blp, matches_blp):
         api.register_blueprint(blueprint)
     app.register_blueprint(docs.bp)
     app.cli.add_command(jobmatch_cli)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from elasticsearch import Elasticsearch
@@ -33,6 +33,7 @@ class AppState:
     settings: dict[str, Any]
     es: Elasticsearch
     embedder: Embedder
+    matching: dict[str, dict[str, float]] = field(default_factory=dict)  # weights and boosts (config/matching.py)
 
     @property
     def prefix(self) -> str:

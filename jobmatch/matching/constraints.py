@@ -83,8 +83,8 @@ def distance_km(job: Document, worker: Document) -> float | None:
 
 def commute_fits(job: Document, worker: Document, *, max_km: float | None = None) -> bool:
     """Tell whether the person can get to the workplace (remote work always fits)."""
-    if job.get("work_mode") == "remote":
-        return True
+    if job.get("work_mode") == "remote" or not job.get("workplace"):
+        return True  # remote, or an ad-hoc search that named no workplace
     limit = worker.get("max_commute_km")
     limit = PROVINCE_SCALE_KM if limit is None else limit
     if max_km is not None:

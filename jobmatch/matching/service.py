@@ -1,0 +1,196 @@
+"""The matcher: hard constraints as filters → hybrid retrieval (kNN + BM25, fused) → feature ranking with reasons.
+
+Retrieval runs the same filters on both sides (the kNN `filter` and the lexical `bool.filter`), fuses the two
+ranked lists by reciprocal rank in Python (the integration-test distribution has no `rrf` retriever), then
+re-checks every candidate against the hard constraints (a person's own commute limit cannot be a filter
+without scripts) and ranks by the weighted features. No Flask here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import numpy as np
+
+from indexer.naming import alias_name
+from jobmatch.auth.tokens import Principal
+from jobmatch.embeddings import Embedder
+from jobmatch.errors import NotFound
+from jobmatch.matching import constraints
+from jobmatch.matching.scoring import score_pair
+from jobmatch.records.access import public_view, worker_view
+from jobmatch.records.repository import Repository
+from jobmatch.records.service import text_query
+from jobmatch.records.vocab import TRAINING_RANK
+
+Document = dict[str, Any]
+RRF_K = 60  # the usual reciprocal-rank constant: ranks beyond ~60 contribute little
+CANDIDATES = 100  # per retriever, before re-checking constraints and ranking
+
+
+@dataclass
+class MatchParams:
+    """What a counsellor can narrow a match list by."""
+
+    size: int = 10
+    commune_code: str | None = None
+    distance_km: float | None = None
+    min_training_level: str | None = None
+    accessible_only: bool = False
+    priority_groups: list[str] = field(default_factory=list)
+    work_mode: str | None = None
+    explain: bool = False
+
+
+def rrf(*rankings: list[str], k: int = RRF_K) -> dict[str, float]:
+    """Fuse ranked id lists by reciprocal rank: sum of 1 / (k + rank) over the lists an id appears in."""
+    fused: dict[str, float] = {}
+    for ranking in rankings:
+        for rank, doc_id in enumerate(ranking, start=1):
+            fused[doc_id] = fused.get(doc_id, 0.0) + 1.0 / (k + rank)
+    return fused
+
+
+def _extra_filters(params: MatchParams, target: str) -> list[Document]:
+    filters: list[Document] = []
+    place = "residence" if target == "workers" else "workplace"
+    if params.commune_code:
+        filters.append({"term": {f"{place}.commune_code": params.commune_code}})
+    if params.min_training_level:
+        rank_field = "training_rank" if target == "workers" else "min_training_rank"
+        filters.append({"range": {rank_field: {"gte": TRAINING_RANK[params.min_training_level]}}})
+    if params.work_mode:
+        filters.append({"term": {"desired_work_modes" if target == "workers" else "work_mode": params.work_mode}})
+    if target == "workers" and params.priority_groups:
+        filters.append({"terms": {"priority_groups": params.priority_groups}})
+    if target == "jobs" and params.accessible_only:
+        filters.append({"exists": {"field": "accommodations"}})
+    return filters
+
+
+class Matcher:
+    """Find jobseekers for a vacancy and vacancies for a jobseeker."""
+
+    def __init__(self, *, es: Any, prefix: str, embedder: Embedder, weights: dict[str, float],
+                 boosts: dict[str, float], principal: Principal, today: date | None = None) -> None:
+        self.es = es
+        self.jobs = Repository(es, alias_name(prefix, "jobs"))
+        self.workers = Repository(es, alias_name(prefix, "workers"))
+        self.embedder = embedder
+        self.weights = weights
+        self.boosts = boosts
+        self.principal = principal
+        self.today = today or date.today()
+
+    # --- retrieval ----------------------------------------------------------------------------------------
+    def _retrieve(self, index: str, vector: list[float], text: str, filters: list[Document],
+                  must_not: list[Document], text_fields: list[str]) -> list[Document]:
+        condition = {"bool": {"filter": filters, "must_not": must_not}}
+        common = {"index": index, "size": CANDIDATES, "source_exclude_vectors": False,
+                  "source_excludes": ["search_text", "search_text_folded", "embedding_text"]}
+        knn_hits = self.es.search(knn={"field": "embedding", "query_vector": vector, "k": CANDIDATES,
+                                       "num_candidates": 2 * CANDIDATES, "filter": condition}, **common)
+        lexical_hits = self.es.search(query={"bool": {"filter": filters, "must_not": must_not,
+                                                      "must": [text_query(text, text_fields)]}}, **common)
+        by_id = {h["_id"]: h["_source"] for h in knn_hits["hits"]["hits"] + lexical_hits["hits"]["hits"]}
+        fused = rrf([h["_id"] for h in knn_hits["hits"]["hits"]], [h["_id"] for h in lexical_hits["hits"]["hits"]])
+        return [by_id[doc_id] for doc_id in sorted(fused, key=fused.__getitem__, reverse=True)]
+
+    @staticmethod
+    def _similarities(vector: list[float], docs: list[Document]) -> list[float]:
+        if not docs:
+            return []
+        query = np.asarray(vector, dtype=np.float32)
+        matrix = np.asarray([d.get("embedding") or [0.0] * len(vector) for d in docs], dtype=np.float32)
+        norms = np.linalg.norm(matrix, axis=1) * (np.linalg.norm(query) or 1.0)
+        return (matrix @ query / np.where(norms == 0, 1.0, norms)).tolist()
+
+    # --- ranking ------------------------------------------------------------------------------------------
+    def _result(self, job: Document, worker: Document, similarity: float, params: MatchParams,
+                side: str) -> Document:
+        scored = score_pair(job, worker, similarity=similarity, weights=self.weights, boosts=self.boosts,
+                            today=self.today, side=side)
+        employer = self.principal.role == "employer"
+        reasons = [{"vi": r.vi, "en": r.en} for r in scored.reasons if not (employer and r.sensitive)]
+        if side == "workers":
+            item: Document = {"worker_id": worker["worker_id"], "worker": worker_view(worker, self.principal)}
+        else:
+            item = {"job_id": job["job_id"], "job": public_view(job)}
+        item.update(score=round(scored.score, 4), reasons=reasons)
+        if params.explain:
+            breakdown = scored.breakdown(self.weights)
+            if employer:
+                breakdown["boosts"] = {}
+            item["breakdown"] = breakdown
+        return item
+
+    def _rank(self, pairs: list[tuple[Document, Document]], vector: list[float], params: MatchParams,
+              side: str) -> list[Document]:
+        eligible = [(j, w) for j, w in pairs if not constraints.violations(j, w, max_km=params.distance_km)]
+        others = [w if side == "workers" else j for j, w in eligible]
+        sims = self._similarities(vector, others)
+        results = [self._result(j, w, s, params, side) for (j, w), s in zip(eligible, sims, strict=True)]
+        results.sort(key=lambda r: (-r["score"], r.get("worker_id") or r.get("job_id")))
+        for item in results:
+            item.get("worker", {}).pop("embedding", None)
+            item.get("job", {}).pop("embedding", None)
+        return results[: params.size]
+
+    # --- entry points -------------------------------------------------------------------------------------
+    def workers_for_job(self, job_id: str, params: MatchParams) -> list[Document]:
+        """Return the best eligible jobseekers for a vacancy, with reasons."""
+        job = self.jobs.get(job_id, with_vectors=True).source
+        if self.principal.role == "employer" and job.get("employer_id") != self.principal.employer_id:
+            raise NotFound(f"no record with id {job_id}")
+        return self._workers_for(job, job["embedding"], params)
+
+    def _workers_for(self, job: Document, vector: list[float], params: MatchParams) -> list[Document]:
+        filters, must_not = constraints.worker_filters(job, today=self.today.isoformat(), max_km=params.distance_km)
+        filters += _extra_filters(params, "workers")
+        fields = ["search_text"]
+        if self.principal.role == "employer":
+            filters.append({"term": {"consent.show_to_employers": True}})
+        text = " ".join([job.get("title", ""), *job.get("essential_skills", []), *job.get("optional_skills", [])])
+        candidates = self._retrieve(self.workers.alias, vector, text, filters, must_not, fields)
+        return self._rank([(job, w) for w in candidates], vector, params, "workers")
+
+    def jobs_for_worker(self, worker_id: str, params: MatchParams) -> list[Document]:
+        """Return the best vacancies a jobseeker is eligible for, with reasons."""
+        worker = self.workers.get(worker_id, with_vectors=True).source
+        return self._jobs_for(worker, worker["embedding"], params)
+
+    def _jobs_for(self, worker: Document, vector: list[float], params: MatchParams) -> list[Document]:
+        filters, must_not = constraints.job_filters(worker, today=self.today.isoformat(), max_km=params.distance_km)
+        filters += _extra_filters(params, "jobs")
+        text = " ".join([*worker.get("skills", []), *(h.get("title", "") for h in worker.get("work_history", []))])
+        text = text or worker.get("embedding_text", "") or "việc làm"
+        candidates = self._retrieve(self.jobs.alias, vector, text, filters, must_not, ["title", "search_text"])
+        return self._rank([(j, worker) for j in candidates], vector, params, "jobs")
+
+    def search(self, request: Document, params: MatchParams) -> list[Document]:
+        """Match an ad-hoc profile or free text (a walk-in conversation) against vacancies or jobseekers."""
+        target, text = request["target"], request["text"]
+        vector = self.embedder.embed_query(text)
+        place = {"commune_code": request["commune_code"]} if request.get("commune_code") else {}
+        if target == "jobs":
+            profile: Document = {
+                "skills": request.get("skills") or [], "training_level": request.get("training_level") or "none",
+                "certificates": [{"name": c} for c in request.get("certificates") or []],
+                "desired_occupations": [request["occupation_code"]] if request.get("occupation_code") else [],
+                "max_commute_km": request.get("max_commute_km"), "residence": place,
+                "disability": {"accommodations_needed": request.get("accommodations") or []}}
+        else:
+            profile = {"essential_skills": request.get("skills") or [],
+                       "occupation_code": request.get("occupation_code") or "",
+                       "min_training_level": request.get("training_level") or "none",
+                       "certificates": request.get("certificates") or [],
+                       "accommodations": request.get("accommodations") or [], "workplace": place}
+        if target == "jobs":
+            worker = {"skills": [], "work_history": [], "employment_status": "unemployed", **profile,
+                      "embedding_text": text}
+            return self._jobs_for(worker, vector, params)
+        job = {"status": "open", "title": text, "essential_skills": [], "optional_skills": [],
+               "accommodations": [], "physical_demands": {}, **profile}
+        return self._workers_for(job, vector, params)
