@@ -28,6 +28,8 @@ from jobmatch.records.vocab import TRAINING_RANK
 Document = dict[str, Any]
 RRF_K = 60  # the usual reciprocal-rank constant: ranks beyond ~60 contribute little
 CANDIDATES = 100  # per retriever, before re-checking constraints and ranking
+RETRIEVALS = ("rrf", "weighted", "bm25", "vector")
+VECTOR_WEIGHT = 0.7  # share of the kNN score in weighted fusion (BM25 scores are max-normalised first)
 
 
 @dataclass
@@ -53,6 +55,15 @@ def rrf(*rankings: list[str], k: int = RRF_K) -> dict[str, float]:
     return fused
 
 
+def weighted_fusion(vector_hits: dict[str, float], text_hits: dict[str, float],
+                    vector_weight: float = VECTOR_WEIGHT) -> dict[str, float]:
+    """Fuse by score: kNN scores (already 0..1) and BM25 scores divided by their maximum, mixed linearly."""
+    top = max(text_hits.values(), default=0.0) or 1.0
+    ids = set(vector_hits) | set(text_hits)
+    return {i: vector_weight * vector_hits.get(i, 0.0) + (1 - vector_weight) * text_hits.get(i, 0.0) / top
+            for i in ids}
+
+
 def _extra_filters(params: MatchParams, target: str) -> list[Document]:
     filters: list[Document] = []
     place = "residence" if target == "workers" else "workplace"
@@ -74,7 +85,13 @@ class Matcher:
     """Find jobseekers for a vacancy and vacancies for a jobseeker."""
 
     def __init__(self, *, es: Any, prefix: str, embedder: Embedder, weights: dict[str, float],
-                 boosts: dict[str, float], principal: Principal, today: date | None = None) -> None:
+                 boosts: dict[str, float], principal: Principal, today: date | None = None,
+                 retrieval: str = "rrf", rerank: bool = True) -> None:
+        """`retrieval` picks the fusion (or a single retriever, for baselines); `rerank` orders by features."""
+        if retrieval not in RETRIEVALS:
+            raise ValueError(f"retrieval must be one of {RETRIEVALS}")
+        self.retrieval = retrieval
+        self.rerank = rerank
         self.es = es
         self.jobs = Repository(es, alias_name(prefix, "jobs"))
         self.workers = Repository(es, alias_name(prefix, "workers"))
@@ -90,13 +107,21 @@ class Matcher:
         condition = {"bool": {"filter": filters, "must_not": must_not}}
         common = {"index": index, "size": CANDIDATES, "source_exclude_vectors": False,
                   "source_excludes": ["search_text", "search_text_folded", "embedding_text"]}
-        knn_hits = self.es.search(knn={"field": "embedding", "query_vector": vector, "k": CANDIDATES,
-                                       "num_candidates": 2 * CANDIDATES, "filter": condition}, **common)
-        lexical_hits = self.es.search(query={"bool": {"filter": filters, "must_not": must_not,
-                                                      "must": [text_query(text, text_fields)]}}, **common)
-        by_id = {h["_id"]: h["_source"] for h in knn_hits["hits"]["hits"] + lexical_hits["hits"]["hits"]}
-        fused = rrf([h["_id"] for h in knn_hits["hits"]["hits"]], [h["_id"] for h in lexical_hits["hits"]["hits"]])
-        return [by_id[doc_id] for doc_id in sorted(fused, key=fused.__getitem__, reverse=True)]
+        empty: dict[str, Any] = {"hits": {"hits": []}}
+        knn_hits = empty if self.retrieval == "bm25" else self.es.search(
+            knn={"field": "embedding", "query_vector": vector, "k": CANDIDATES, "num_candidates": 2 * CANDIDATES,
+                 "filter": condition}, **common)
+        lexical_hits = empty if self.retrieval == "vector" else self.es.search(
+            query={"bool": {"filter": filters, "must_not": must_not, "must": [text_query(text, text_fields)]}},
+            **common)
+        knn_list, lexical_list = knn_hits["hits"]["hits"], lexical_hits["hits"]["hits"]
+        by_id = {h["_id"]: h["_source"] for h in knn_list + lexical_list}
+        if self.retrieval == "weighted":
+            fused = weighted_fusion({h["_id"]: h["_score"] for h in knn_list},
+                                    {h["_id"]: h["_score"] for h in lexical_list})
+        else:
+            fused = rrf([h["_id"] for h in knn_list], [h["_id"] for h in lexical_list])
+        return [by_id[doc_id] for doc_id in sorted(fused, key=lambda i: (-fused[i], i))]
 
     @staticmethod
     def _similarities(vector: list[float], docs: list[Document]) -> list[float]:
@@ -132,7 +157,8 @@ class Matcher:
         others = [w if side == "workers" else j for j, w in eligible]
         sims = self._similarities(vector, others)
         results = [self._result(j, w, s, params, side) for (j, w), s in zip(eligible, sims, strict=True)]
-        results.sort(key=lambda r: (-r["score"], r.get("worker_id") or r.get("job_id")))
+        if self.rerank:  # otherwise keep the retrieval order (the baselines of the evaluation)
+            results.sort(key=lambda r: (-r["score"], r.get("worker_id") or r.get("job_id")))
         for item in results:
             item.get("worker", {}).pop("embedding", None)
             item.get("job", {}).pop("embedding", None)

@@ -137,3 +137,13 @@ def test_matching_config_overrides_and_rejects_unknown_features():
     assert load_matching_config(env={"MATCH_WEIGHTS": '{"semantic": 5}'})["weights"]["semantic"] == 5.0
     with pytest.raises(ValueError):
         load_matching_config(env={"MATCH_WEIGHTS": '{"beauty": 1}'})
+
+
+def test_reciprocal_rank_fusion_rewards_agreement():
+    from jobmatch.matching.service import rrf, weighted_fusion
+
+    fused = rrf(["a", "b", "c"], ["b", "d"])
+    assert max(fused, key=fused.get) == "b"
+    assert fused["a"] == pytest.approx(1 / 61) and fused["b"] == pytest.approx(1 / 62 + 1 / 61)
+    mixed = weighted_fusion({"a": 0.9, "b": 0.5}, {"b": 10.0, "c": 5.0}, vector_weight=0.5)
+    assert mixed == pytest.approx({"a": 0.45, "b": 0.75, "c": 0.25})
