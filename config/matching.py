@@ -11,6 +11,7 @@ from typing import Any
 # Feature weights of the ranking score (they need not sum to 1; the score is their weighted mean).
 DEFAULT_WEIGHTS: dict[str, float] = {
     "semantic": 3.0,       # embedding similarity carries most of what the text says about fit
+    "retrieval": 3.0,      # the fused kNN+BM25 rank (normalised): keeps the lexical evidence in the ranking
     "skills": 2.0,         # share of the vacancy's essential skills the person has (optional ones count half)
     "occupation": 2.0,     # ISCO-08 proximity: same unit group > minor > sub-major > major group
     "training": 1.5,       # training level against the requirement

@@ -100,10 +100,14 @@ def _money(value: int | None) -> str:
 
 
 def score_pair(job: Document, worker: Document, *, similarity: float, weights: dict[str, float],
-               boosts: dict[str, float], today: date, side: str = "workers") -> Scored:
-    """Score one pair; `side` is what is being ranked ("workers" for a vacancy, "jobs" for a person)."""
+               boosts: dict[str, float], today: date, side: str = "workers", retrieval: float = 0.0) -> Scored:
+    """Score one pair; `side` is what is being ranked ("workers" for a vacancy, "jobs" for a person).
+
+    `retrieval` is the pair's fused retrieval score relative to the best candidate (0..1).
+    """
     reasons: list[Reason] = []
-    features: dict[str, float] = {"semantic": max(0.0, min(1.0, similarity))}
+    features: dict[str, float] = {"semantic": max(0.0, min(1.0, similarity)),
+                                  "retrieval": max(0.0, min(1.0, retrieval))}
 
     essential, matched = skill_coverage(job.get("essential_skills") or [], worker.get("skills") or [])
     optional, matched_optional = skill_coverage(job.get("optional_skills") or [], worker.get("skills") or [])

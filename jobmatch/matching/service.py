@@ -46,11 +46,17 @@ class MatchParams:
     explain: bool = False
 
 
-def rrf(*rankings: list[str], k: int = RRF_K) -> dict[str, float]:
-    """Fuse ranked id lists by reciprocal rank: sum of 1 / (k + rank) over the lists an id appears in."""
+def rrf(*rankings: list[tuple[str, float]], k: int = RRF_K) -> dict[str, float]:
+    """Fuse scored hit lists by reciprocal rank: sum of 1 / (k + rank) over the lists an id appears in.
+
+    Equal scores share a rank, so two identical profiles get the same fused score whatever order the engine
+    happened to return them in.
+    """
     fused: dict[str, float] = {}
     for ranking in rankings:
-        for rank, doc_id in enumerate(ranking, start=1):
+        scores = sorted((score for _, score in ranking), reverse=True)
+        for doc_id, score in ranking:
+            rank = 1 + sum(1 for other in scores if other > score)
             fused[doc_id] = fused.get(doc_id, 0.0) + 1.0 / (k + rank)
     return fused
 
@@ -103,7 +109,8 @@ class Matcher:
 
     # --- retrieval ----------------------------------------------------------------------------------------
     def _retrieve(self, index: str, vector: list[float], text: str, filters: list[Document],
-                  must_not: list[Document], text_fields: list[str]) -> list[Document]:
+                  must_not: list[Document], text_fields: list[str]) -> list[tuple[Document, float]]:
+        """Return candidates best first, each with its fused score relative to the best (0..1)."""
         condition = {"bool": {"filter": filters, "must_not": must_not}}
         common = {"index": index, "size": CANDIDATES, "source_exclude_vectors": False,
                   "source_excludes": ["search_text", "search_text_folded", "embedding_text"]}
@@ -120,8 +127,9 @@ class Matcher:
             fused = weighted_fusion({h["_id"]: h["_score"] for h in knn_list},
                                     {h["_id"]: h["_score"] for h in lexical_list})
         else:
-            fused = rrf([h["_id"] for h in knn_list], [h["_id"] for h in lexical_list])
-        return [by_id[doc_id] for doc_id in sorted(fused, key=lambda i: (-fused[i], i))]
+            fused = rrf([(h["_id"], h["_score"]) for h in knn_list], [(h["_id"], h["_score"]) for h in lexical_list])
+        top = max(fused.values(), default=0.0) or 1.0
+        return [(by_id[doc_id], fused[doc_id] / top) for doc_id in sorted(fused, key=lambda i: (-fused[i], i))]
 
     @staticmethod
     def _similarities(vector: list[float], docs: list[Document]) -> list[float]:
@@ -133,10 +141,10 @@ class Matcher:
         return (matrix @ query / np.where(norms == 0, 1.0, norms)).tolist()
 
     # --- ranking ------------------------------------------------------------------------------------------
-    def _result(self, job: Document, worker: Document, similarity: float, params: MatchParams,
+    def _result(self, job: Document, worker: Document, similarity: float, retrieval: float, params: MatchParams,
                 side: str) -> Document:
         scored = score_pair(job, worker, similarity=similarity, weights=self.weights, boosts=self.boosts,
-                            today=self.today, side=side)
+                            today=self.today, side=side, retrieval=retrieval)
         employer = self.principal.role == "employer"
         reasons = [{"vi": r.vi, "en": r.en} for r in scored.reasons if not (employer and r.sensitive)]
         if side == "workers":
@@ -151,12 +159,12 @@ class Matcher:
             item["breakdown"] = breakdown
         return item
 
-    def _rank(self, pairs: list[tuple[Document, Document]], vector: list[float], params: MatchParams,
+    def _rank(self, pairs: list[tuple[Document, Document, float]], vector: list[float], params: MatchParams,
               side: str) -> list[Document]:
-        eligible = [(j, w) for j, w in pairs if not constraints.violations(j, w, max_km=params.distance_km)]
-        others = [w if side == "workers" else j for j, w in eligible]
+        eligible = [(j, w, f) for j, w, f in pairs if not constraints.violations(j, w, max_km=params.distance_km)]
+        others = [w if side == "workers" else j for j, w, _ in eligible]
         sims = self._similarities(vector, others)
-        results = [self._result(j, w, s, params, side) for (j, w), s in zip(eligible, sims, strict=True)]
+        results = [self._result(j, w, s, f, params, side) for (j, w, f), s in zip(eligible, sims, strict=True)]
         if self.rerank:  # otherwise keep the retrieval order (the baselines of the evaluation)
             results.sort(key=lambda r: (-r["score"], r.get("worker_id") or r.get("job_id")))
         for item in results:
@@ -180,7 +188,7 @@ class Matcher:
             filters.append({"term": {"consent.show_to_employers": True}})
         text = " ".join([job.get("title", ""), *job.get("essential_skills", []), *job.get("optional_skills", [])])
         candidates = self._retrieve(self.workers.alias, vector, text, filters, must_not, fields)
-        return self._rank([(job, w) for w in candidates], vector, params, "workers")
+        return self._rank([(job, w, f) for w, f in candidates], vector, params, "workers")
 
     def jobs_for_worker(self, worker_id: str, params: MatchParams) -> list[Document]:
         """Return the best vacancies a jobseeker is eligible for, with reasons."""
@@ -193,7 +201,7 @@ class Matcher:
         text = " ".join([*worker.get("skills", []), *(h.get("title", "") for h in worker.get("work_history", []))])
         text = text or worker.get("embedding_text", "") or "việc làm"
         candidates = self._retrieve(self.jobs.alias, vector, text, filters, must_not, ["title", "search_text"])
-        return self._rank([(j, worker) for j in candidates], vector, params, "jobs")
+        return self._rank([(j, worker, f) for j, f in candidates], vector, params, "jobs")
 
     def search(self, request: Document, params: MatchParams) -> list[Document]:
         """Match an ad-hoc profile or free text (a walk-in conversation) against vacancies or jobseekers."""

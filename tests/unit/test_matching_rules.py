@@ -142,8 +142,10 @@ def test_matching_config_overrides_and_rejects_unknown_features():
 def test_reciprocal_rank_fusion_rewards_agreement():
     from jobmatch.matching.service import rrf, weighted_fusion
 
-    fused = rrf(["a", "b", "c"], ["b", "d"])
+    fused = rrf([("a", 3.0), ("b", 2.0), ("c", 1.0)], [("b", 9.0), ("d", 1.0)])
     assert max(fused, key=fused.get) == "b"
     assert fused["a"] == pytest.approx(1 / 61) and fused["b"] == pytest.approx(1 / 62 + 1 / 61)
+    tied = rrf([("x", 0.5), ("y", 0.5), ("z", 0.1)])
+    assert tied["x"] == tied["y"] == pytest.approx(1 / 61) and tied["z"] == pytest.approx(1 / 63)
     mixed = weighted_fusion({"a": 0.9, "b": 0.5}, {"b": 10.0, "c": 5.0}, vector_weight=0.5)
     assert mixed == pytest.approx({"a": 0.45, "b": 0.75, "c": 0.25})
