@@ -12,8 +12,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-import numpy as np
-
 from indexer.naming import alias_name
 from jobmatch.auth.tokens import Principal
 from jobmatch.embeddings import Embedder
@@ -109,11 +107,16 @@ class Matcher:
 
     # --- retrieval ----------------------------------------------------------------------------------------
     def _retrieve(self, index: str, vector: list[float], text: str, filters: list[Document],
-                  must_not: list[Document], text_fields: list[str]) -> list[tuple[Document, float]]:
-        """Return candidates best first, each with its fused score relative to the best (0..1)."""
+                  must_not: list[Document], text_fields: list[str]) -> list[tuple[Document, float, float]]:
+        """Return candidates best first as (document, fused score relative to the best, cosine similarity).
+
+        Vectors are never fetched: shipping 384 floats for each of ~200 candidates was the largest cost of a
+        match request (docs/benchmarks.md). Cosine comes from the kNN score (Elasticsearch scores cosine as
+        (1 + cos) / 2); the lexical-only candidates get theirs from one kNN query restricted to their ids.
+        """
         condition = {"bool": {"filter": filters, "must_not": must_not}}
-        common = {"index": index, "size": CANDIDATES, "source_exclude_vectors": False,
-                  "source_excludes": ["search_text", "search_text_folded", "embedding_text"]}
+        common = {"index": index, "size": CANDIDATES,
+                  "source_excludes": ["search_text", "search_text_folded", "embedding_text", "embedding"]}
         empty: dict[str, Any] = {"hits": {"hits": []}}
         knn_hits = empty if self.retrieval == "bm25" else self.es.search(
             knn={"field": "embedding", "query_vector": vector, "k": CANDIDATES, "num_candidates": 2 * CANDIDATES,
@@ -123,22 +126,20 @@ class Matcher:
             **common)
         knn_list, lexical_list = knn_hits["hits"]["hits"], lexical_hits["hits"]["hits"]
         by_id = {h["_id"]: h["_source"] for h in knn_list + lexical_list}
+        cosine = {h["_id"]: 2 * h["_score"] - 1 for h in knn_list}
+        missing = [doc_id for doc_id in by_id if doc_id not in cosine]
+        if missing:
+            exact = self.es.search(index=index, size=len(missing), _source=False, knn={
+                "field": "embedding", "query_vector": vector, "k": len(missing),
+                "num_candidates": max(len(missing), 10), "filter": {"ids": {"values": missing}}})
+            cosine.update({h["_id"]: 2 * h["_score"] - 1 for h in exact["hits"]["hits"]})
         if self.retrieval == "weighted":
             fused = weighted_fusion({h["_id"]: h["_score"] for h in knn_list},
                                     {h["_id"]: h["_score"] for h in lexical_list})
         else:
             fused = rrf([(h["_id"], h["_score"]) for h in knn_list], [(h["_id"], h["_score"]) for h in lexical_list])
         top = max(fused.values(), default=0.0) or 1.0
-        return [(by_id[doc_id], fused[doc_id] / top) for doc_id in sorted(fused, key=lambda i: (-fused[i], i))]
-
-    @staticmethod
-    def _similarities(vector: list[float], docs: list[Document]) -> list[float]:
-        if not docs:
-            return []
-        query = np.asarray(vector, dtype=np.float32)
-        matrix = np.asarray([d.get("embedding") or [0.0] * len(vector) for d in docs], dtype=np.float32)
-        norms = np.linalg.norm(matrix, axis=1) * (np.linalg.norm(query) or 1.0)
-        return (matrix @ query / np.where(norms == 0, 1.0, norms)).tolist()
+        return [(by_id[i], fused[i] / top, cosine.get(i, 0.0)) for i in sorted(fused, key=lambda i: (-fused[i], i))]
 
     # --- ranking ------------------------------------------------------------------------------------------
     def _result(self, job: Document, worker: Document, similarity: float, retrieval: float, params: MatchParams,
@@ -159,17 +160,12 @@ class Matcher:
             item["breakdown"] = breakdown
         return item
 
-    def _rank(self, pairs: list[tuple[Document, Document, float]], vector: list[float], params: MatchParams,
+    def _rank(self, pairs: list[tuple[Document, Document, float, float]], params: MatchParams,
               side: str) -> list[Document]:
-        eligible = [(j, w, f) for j, w, f in pairs if not constraints.violations(j, w, max_km=params.distance_km)]
-        others = [w if side == "workers" else j for j, w, _ in eligible]
-        sims = self._similarities(vector, others)
-        results = [self._result(j, w, s, f, params, side) for (j, w, f), s in zip(eligible, sims, strict=True)]
+        eligible = [p for p in pairs if not constraints.violations(p[0], p[1], max_km=params.distance_km)]
+        results = [self._result(j, w, cos, fused, params, side) for j, w, fused, cos in eligible]
         if self.rerank:  # otherwise keep the retrieval order (the baselines of the evaluation)
             results.sort(key=lambda r: (-r["score"], r.get("worker_id") or r.get("job_id")))
-        for item in results:
-            item.get("worker", {}).pop("embedding", None)
-            item.get("job", {}).pop("embedding", None)
         return results[: params.size]
 
     # --- entry points -------------------------------------------------------------------------------------
@@ -188,7 +184,7 @@ class Matcher:
             filters.append({"term": {"consent.show_to_employers": True}})
         text = " ".join([job.get("title", ""), *job.get("essential_skills", []), *job.get("optional_skills", [])])
         candidates = self._retrieve(self.workers.alias, vector, text, filters, must_not, fields)
-        return self._rank([(job, w, f) for w, f in candidates], vector, params, "workers")
+        return self._rank([(job, w, f, cos) for w, f, cos in candidates], params, "workers")
 
     def jobs_for_worker(self, worker_id: str, params: MatchParams) -> list[Document]:
         """Return the best vacancies a jobseeker is eligible for, with reasons."""
@@ -201,7 +197,7 @@ class Matcher:
         text = " ".join([*worker.get("skills", []), *(h.get("title", "") for h in worker.get("work_history", []))])
         text = text or worker.get("embedding_text", "") or "việc làm"
         candidates = self._retrieve(self.jobs.alias, vector, text, filters, must_not, ["title", "search_text"])
-        return self._rank([(j, worker, f) for j, f in candidates], vector, params, "jobs")
+        return self._rank([(j, worker, f, cos) for j, f, cos in candidates], params, "jobs")
 
     def search(self, request: Document, params: MatchParams) -> list[Document]:
         """Match an ad-hoc profile or free text (a walk-in conversation) against vacancies or jobseekers."""
