@@ -7,6 +7,8 @@ PY     := $(VENV)/bin/python
 FLASK  := $(VENV)/bin/flask --app wsgi
 ESNODE := $(PYTHON) scripts/esnode.py
 PYTEST_ARGS ?=
+# Demo registers load into the local node only; against your own cluster (ES_URL) ask for them with DEMO=1.
+DEMO ?= $(if $(ES_URL),0,1)
 
 .PHONY: run stop status test lint check-docker venv venv-dev es-start es-stop clean
 
@@ -28,7 +30,7 @@ run: venv
 	$(FLASK) jobmatch indices upgrade
 	$(FLASK) jobmatch check
 	$(FLASK) jobmatch ensure-token-file var/dev-admin-token
-	$(FLASK) jobmatch demo
+	@if [ "$(DEMO)" = "1" ]; then $(FLASK) jobmatch demo; else echo "demo data skipped (DEMO=$(DEMO))"; fi
 	$(PY) scripts/apiserver.py start
 	@echo "API: http://127.0.0.1:8000/docs  admin token: var/dev-admin-token  stop: make stop"
 
