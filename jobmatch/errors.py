@@ -70,6 +70,14 @@ class PreconditionFailed(AppError):
     status, code = 412, "precondition_failed"
 
 
+class UnsupportedMediaType(AppError):
+    status, code = 415, "unsupported_media_type"
+
+
+class PreconditionRequired(AppError):
+    status, code = 428, "precondition_required"
+
+
 class ValidationFailed(AppError):
     status, code = 422, "validation_error"
 

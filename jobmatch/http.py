@@ -4,14 +4,10 @@ from __future__ import annotations
 
 from flask import Flask, request
 
-from jobmatch.errors import AppError
+from jobmatch.errors import UnsupportedMediaType
 
 API_PREFIX = "/api/v1/"
 BODY_METHODS = {"POST", "PUT", "PATCH"}
-
-
-class UnsupportedMediaType(AppError):
-    status, code = 415, "unsupported_media_type"
 
 
 def _require_json_body() -> None:

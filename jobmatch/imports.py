@@ -19,6 +19,7 @@ from jobmatch.embeddings import Embedder
 from jobmatch.employers.service import SPEC as EMPLOYERS
 from jobmatch.errors import ValidationFailed
 from jobmatch.jobs.service import SPEC as JOBS
+from jobmatch.jobs.service import bind_employer
 from jobmatch.records.repository import Repository, Stored
 from jobmatch.records.service import Document, RecordService, ResourceSpec, input_hash, record_id, validate
 from jobmatch.workers.service import SPEC as WORKERS
@@ -69,11 +70,10 @@ class RecordLoader:
         if not data.get("external_id"):
             raise RowRejected({"external_id": ["is required for imports (it makes re-imports idempotent)"]})
         if self.spec is JOBS:
-            employer = self._employer(data["employer_id"])
-            if employer is None or employer.get("closed_at"):
-                raise RowRejected({"employer_id": [f"no active employer with id {data['employer_id']}"]})
-            if data.get("industry") is None:
-                data["industry"] = employer.get("industry")
+            try:
+                bind_employer(data, self._employer(data["employer_id"]))
+            except ValidationFailed as exc:
+                raise RowRejected(exc.errors["json"]) from exc
         return record_id(self.spec.id_prefix, data["external_id"], data.get("source")), data, input_hash(data)
 
     def build(self, data: Document, doc_id: str, existing: Document | None) -> Document:

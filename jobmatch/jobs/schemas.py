@@ -11,6 +11,7 @@ from jobmatch.records.fields import (
     LocationSchema,
     StrictSchema,
     Text,
+    check_unique,
     choice,
     choices,
     occupation_code,
@@ -82,11 +83,8 @@ class JobIn(StrictSchema):
         posted, expires = data.get("posted_at"), data.get("expires_at")
         if posted and expires and expires < posted:
             raise ValidationError("expires_at must not be before posted_at", "expires_at")
-        for name in ("shifts", "certificates", "essential_skills", "optional_skills", "languages",
-                     "accommodations"):
-            values = data.get(name) or []
-            if len(set(values)) != len(values):
-                raise ValidationError("has duplicates", name)
+        check_unique(data, ("shifts", "certificates", "essential_skills", "optional_skills", "languages",
+                            "accommodations"))
 
 
 class JobOut(Schema):

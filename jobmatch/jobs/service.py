@@ -55,6 +55,18 @@ def embedding_text(doc: Document) -> str:
     return ". ".join(p for p in parts if p)
 
 
+def bind_employer(data: Document, employer: Document | None) -> None:
+    """Check that a vacancy's employer exists and is active, and take its industry when the vacancy names none.
+
+    Raises ValidationFailed naming `employer_id`; shared by the API and the importer.
+    """
+    if employer is None or employer.get("closed_at"):
+        raise ValidationFailed("invalid employer", errors={"json": {"employer_id": [
+            f"no active employer with id {data['employer_id']}"]}})
+    if not data.get("industry"):
+        data["industry"] = employer.get("industry")
+
+
 SPEC = ResourceSpec(name="jobs", id_field="job_id", id_prefix="job", schema=JobIn, derive=_derive,
                     search_text=_search_text, embedding_text=embedding_text, location_fields=("workplace",))
 
@@ -74,12 +86,8 @@ class JobService:
     def _check_employer(self, data: Document) -> None:
         if self.principal.role == "employer" and data["employer_id"] != self.principal.employer_id:
             raise Forbidden("an employer token can only post vacancies for its own employer")
-        employer = self.employers.find(data["employer_id"])
-        if employer is None or employer.source.get("closed_at"):
-            raise ValidationFailed("invalid employer", errors={"json": {"employer_id": [
-                f"no active employer with id {data['employer_id']}"]}})
-        if not data.get("industry"):
-            data["industry"] = employer.source.get("industry")
+        found = self.employers.find(data["employer_id"])
+        bind_employer(data, found.source if found else None)
 
     def create(self, data: Document) -> tuple[Stored, bool]:
         """Post a vacancy for an existing, active employer."""
@@ -95,7 +103,7 @@ class JobService:
     def patch(self, job_id: str, changes: dict[str, Any], etag: str | None) -> Stored:
         """Change fields, guarded by the ETag; an employer cannot move a vacancy to another employer."""
         if "employer_id" in changes:
-            self._check_employer({"employer_id": changes["employer_id"], "industry": "x"})
+            self._check_employer({"employer_id": changes["employer_id"]})  # a scratch dict: only checked
         return self.records.patch(job_id, changes, etag=etag, actor=self.principal.token_id,
                                   allowed=self._own_only)
 

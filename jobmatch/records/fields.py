@@ -48,6 +48,14 @@ def texts(max_items: int = MAX_LIST, **kwargs: Any) -> fields.List:
     return fields.List(Text(), validate=validate.Length(max=max_items), **kwargs)
 
 
+def check_unique(data: Mapping[str, Any], names: tuple[str, ...]) -> None:
+    """Raise ValidationError on the first list field among `names` that repeats a value."""
+    for name in names:
+        values = data.get(name) or []
+        if len(set(values)) != len(values):
+            raise ValidationError("has duplicates", name)
+
+
 def _occupation_code(value: str) -> None:
     if reference.unit_group(value) is None:
         raise ValidationError(f"unknown occupation code {value!r}: expected a 4-digit VSCO 2020/ISCO-08 unit group")

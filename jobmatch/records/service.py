@@ -20,16 +20,12 @@ from marshmallow import Schema, ValidationError
 
 from indexer.naming import alias_name
 from jobmatch.embeddings import Embedder
-from jobmatch.errors import AppError, Conflict, ValidationFailed
+from jobmatch.errors import Conflict, PreconditionRequired, ValidationFailed
 from jobmatch.records.fields import expand_location
 from jobmatch.records.repository import Page, Repository, Stored
 from jobmatch.text import fold
 
 Document = dict[str, Any]
-
-
-class PreconditionRequired(AppError):
-    status, code = 428, "precondition_required"
 
 
 @dataclass(frozen=True)
@@ -79,12 +75,12 @@ def _not_an_object() -> ValidationFailed:
     return ValidationFailed("the request body must be a JSON object", errors={"json": {"_schema": ["not an object"]}})
 
 
-def validate(schema: type[Schema], payload: Any, *, partial: bool = False) -> Document:
+def validate(schema: type[Schema], payload: Any) -> Document:
     """Load a payload through a schema or raise ValidationFailed with one message list per field."""
     if not isinstance(payload, Mapping):
         raise _not_an_object()
     try:
-        return schema().load(payload, partial=partial)
+        return schema().load(payload)
     except ValidationError as exc:
         raise ValidationFailed("the request has invalid fields", errors={"json": exc.normalized_messages()}) from exc
 

@@ -11,6 +11,7 @@ from jobmatch.records.fields import (
     LocationSchema,
     StrictSchema,
     Text,
+    check_unique,
     choice,
     choices,
     occupation_code,
@@ -127,10 +128,7 @@ class WorkerIn(StrictSchema):
                                            or disability.get("accommodations_needed")))
         if has_details and not (data.get("consent") or {}).get("store_disability"):
             raise ValidationError("disability details need consent.store_disability = true", "disability")
-        for name in ("skills", "desired_occupations"):
-            values = data.get(name) or []
-            if len(set(values)) != len(values):
-                raise ValidationError("has duplicates", name)
+        check_unique(data, ("skills", "desired_occupations"))
 
 
 class WorkerOut(Schema):
