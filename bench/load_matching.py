@@ -2,15 +2,19 @@
 
     make run   # API on 127.0.0.1:8000 with the demo registers
     .venv/bin/python bench/load_matching.py --seconds 60 --concurrency 8
+    # another register: start the API and the load with the same INDEX_PREFIX (and that prefix's token)
 
 Each worker thread loops for a bounded time, picking a random vacancy (GET /api/v1/jobs/{id}/matches) or
-jobseeker (GET /api/v1/workers/{id}/matches) from ids read once from the index; only loopback is targeted.
+jobseeker (GET /api/v1/workers/{id}/matches) from ids read once from the index; only loopback is targeted. Also
+reports the CPU seconds Elasticsearch and the API processes used during the run (from /proc), which tells
+where the time goes, and the node's resident memory.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import sys
 import threading
@@ -35,6 +39,32 @@ def ids(es: object, index: str, query: dict, limit: int) -> list[str]:
         if len(found) >= limit:
             break
     return found
+
+
+def cpu_seconds(pid: int) -> float:
+    """Return the user+system CPU seconds of a process and its reaped children (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return sum(int(v) for v in fields[11:15]) / os.sysconf("SC_CLK_TCK")
+
+
+def process_cpu(pid_files: dict[str, Path]) -> dict[str, float]:
+    """Return CPU seconds per named process (gunicorn: master plus its live workers)."""
+    totals: dict[str, float] = {}
+    for name, pid_file in pid_files.items():
+        try:
+            pid = int(pid_file.read_text().strip())
+        except (OSError, ValueError):
+            continue
+        pids = [pid] + [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+        totals[name] = sum(cpu_seconds(p) for p in pids)
+    return totals
+
+
+def rss_mib(pid_file: Path) -> float:
+    """Return the resident memory of the process named in a pid file."""
+    pid = int(pid_file.read_text().strip())
+    line = next(x for x in Path(f"/proc/{pid}/status").read_text().splitlines() if x.startswith("VmRSS:"))
+    return int(line.split()[1]) / 1024
 
 
 def main() -> None:
@@ -78,12 +108,15 @@ def main() -> None:
                     errors[0] += 1
 
     threads = [threading.Thread(target=loop, args=(n,)) for n in range(args.concurrency)]
+    pid_files = {"elasticsearch": Path("var/elasticsearch/run/elasticsearch.pid"), "api": Path("var/run/gunicorn.pid")}
+    cpu_before = process_cpu(pid_files)
     began = time.monotonic()
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
     wall = time.monotonic() - began
+    cpu_after = process_cpu(pid_files)
     print(f"{len(workers)} jobseekers / {len(jobs)} open vacancies sampled; concurrency {args.concurrency}; "
           f"{wall:.0f} s; errors {errors[0]}")
     print("| endpoint | requests | req/s | p50 ms | p95 ms | p99 ms |\n|---|---|---|---|---|---|")
@@ -91,6 +124,13 @@ def main() -> None:
         if values:
             p50, p95, p99 = np.percentile(np.asarray(values) * 1000, [50, 95, 99])
             print(f"| {kind} | {len(values)} | {len(values) / wall:.1f} | {p50:.0f} | {p95:.0f} | {p99:.0f} |")
+    requests = sum(len(v) for v in latencies.values()) or 1
+    for name in cpu_after:
+        used = cpu_after[name] - cpu_before.get(name, 0.0)
+        print(f"{name}: {used:.0f} CPU s ({used / wall * 100:.0f}% of one core, {used / requests * 1000:.0f} ms per "
+              f"request)")
+    if pid_files["elasticsearch"].exists():
+        print(f"elasticsearch RSS {rss_mib(pid_files['elasticsearch']):.0f} MiB")
 
 
 if __name__ == "__main__":

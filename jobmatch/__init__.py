@@ -20,6 +20,7 @@ from jobmatch.extensions import EXT_KEY, AppState, JsonApi
 from jobmatch.health.views import blp as health_blp
 from jobmatch.jobs.views import blp as jobs_blp
 from jobmatch.matching.views import blp as matches_blp
+from jobmatch.placements.views import blp as placements_blp
 from jobmatch.search.client import build_client
 from jobmatch.workers.views import blp as workers_blp
 
@@ -65,7 +66,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     http.init_app(app)
     api.register_blueprint(health_blp)
     api.register_blueprint(tokens_blp)
-    for blueprint in (employers_blp, jobs_blp, workers_blp, matches_blp):
+    for blueprint in (employers_blp, jobs_blp, workers_blp, matches_blp, placements_blp):
         api.register_blueprint(blueprint)
     app.register_blueprint(docs.bp)
     app.cli.add_command(jobmatch_cli)

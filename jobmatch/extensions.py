@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from elasticsearch import Elasticsearch
 from flask import Flask, current_app
@@ -34,6 +35,11 @@ class AppState:
     es: Elasticsearch
     embedder: Embedder
     matching: dict[str, dict[str, float]] = field(default_factory=dict)  # weights and boosts (config/matching.py)
+
+    @property
+    def tz(self) -> ZoneInfo:
+        """Return the local time zone (TIMEZONE)."""
+        return ZoneInfo(str(self.settings["TIMEZONE"]))
 
     @property
     def prefix(self) -> str:

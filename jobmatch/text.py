@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _SPACES = re.compile(r"\s+")
 _D = str.maketrans({"đ": "d", "Đ": "D"})
@@ -24,6 +25,7 @@ def clean(text: str) -> str:
     return _SPACES.sub(" ", nfc(text))
 
 
+@lru_cache(maxsize=65536)  # skill and certificate names repeat across every pair the matcher scores
 def fold(text: str) -> str:
     """Return `text` without diacritics, lower-cased: 'Thợ Hàn Điện' -> 'tho han dien'."""
     decomposed = unicodedata.normalize("NFD", text.translate(_D))

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from indexer.mappings import employers, jobs, tokens, workers
+from indexer.mappings import employers, jobs, placement_events, placements, tokens, workers
 
 Body = dict[str, Any]
 
@@ -49,6 +49,8 @@ DEFINITIONS: tuple[IndexDefinition, ...] = (
     IndexDefinition("employers", employers.VERSION, employers.build, embedded=False),
     IndexDefinition("jobs", jobs.VERSION, jobs.build, embedded=True),
     IndexDefinition("workers", workers.VERSION, workers.build, embedded=True),
+    IndexDefinition("placements", placements.VERSION, placements.build, embedded=False),
+    IndexDefinition("placement_events", placement_events.VERSION, placement_events.build, embedded=False),
 )
 
 

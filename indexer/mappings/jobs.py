@@ -15,7 +15,7 @@ from indexer.mappings.common import (
     vi_text,
 )
 
-VERSION = 2
+VERSION = 3  # v3: filled openings and reopening, kept by placements
 
 
 def build(model: Any) -> dict[str, Any]:
@@ -50,6 +50,10 @@ def build(model: Any) -> dict[str, Any]:
         "status": keyword(),
         "posted_at": {"type": "date"},
         "expires_at": {"type": "date"},
+        "filled": {"type": "integer"},
+        "filled_by": keyword(),
+        "filled_at": {"type": "date"},
+        "reopened_at": {"type": "date"},
         **search_fields(),
         "embedding_text": {"type": "text", "index": False},
         "embedding": vector_field(model.dims),

@@ -14,7 +14,7 @@ from indexer.mappings.common import (
     vi_text,
 )
 
-VERSION = 2
+VERSION = 3  # v3: placement facts (when, which placement, status before)
 
 
 def build(model: Any) -> dict[str, Any]:
@@ -47,6 +47,9 @@ def build(model: Any) -> dict[str, Any]:
         "available_from": {"type": "date"},
         "registered_at": {"type": "date"},
         "employment_status": keyword(),
+        "placed_at": {"type": "date"},
+        "placement_id": keyword(),
+        "status_before_placement": keyword(),
         "ui_status": keyword(),
         "priority_groups": keyword(),
         "languages": keyword(),

@@ -120,6 +120,10 @@ class JobOut(Schema):
     updated_at = fields.String()
     closed_at = fields.String(allow_none=True)
     close_reason = fields.String(allow_none=True)
+    filled = fields.Integer(metadata={"description": "Openings filled by hires recorded as placements."})
+    filled_by = fields.List(fields.String(), metadata={"description": "The placements that filled them."})
+    filled_at = fields.String(allow_none=True)
+    reopened_at = fields.String(allow_none=True)
 
 
 class JobCloseSchema(StrictSchema):

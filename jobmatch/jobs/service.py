@@ -68,7 +68,8 @@ def bind_employer(data: Document, employer: Document | None) -> None:
 
 
 SPEC = ResourceSpec(name="jobs", id_field="job_id", id_prefix="job", schema=JobIn, derive=_derive,
-                    search_text=_search_text, embedding_text=embedding_text, location_fields=("workplace",))
+                    search_text=_search_text, embedding_text=embedding_text, location_fields=("workplace",),
+                    system_fields=("filled", "filled_by", "filled_at", "reopened_at"))
 
 
 class JobService:

@@ -17,7 +17,7 @@ from jobmatch.auth.tokens import Principal
 from jobmatch.embeddings import Embedder
 from jobmatch.errors import NotFound
 from jobmatch.matching import constraints
-from jobmatch.matching.scoring import score_pair
+from jobmatch.matching.scoring import Scored, score_pair
 from jobmatch.records.access import public_view, worker_view
 from jobmatch.records.repository import Repository
 from jobmatch.records.service import text_query
@@ -52,10 +52,11 @@ def rrf(*rankings: list[tuple[str, float]], k: int = RRF_K) -> dict[str, float]:
     """
     fused: dict[str, float] = {}
     for ranking in rankings:
-        scores = sorted((score for _, score in ranking), reverse=True)
+        rank_of: dict[float, int] = {}
+        for position, score in enumerate(sorted((score for _, score in ranking), reverse=True), start=1):
+            rank_of.setdefault(score, position)  # a tie takes the best position of its group
         for doc_id, score in ranking:
-            rank = 1 + sum(1 for other in scores if other > score)
-            fused[doc_id] = fused.get(doc_id, 0.0) + 1.0 / (k + rank)
+            fused[doc_id] = fused.get(doc_id, 0.0) + 1.0 / (k + rank_of[score])
     return fused
 
 
@@ -107,29 +108,40 @@ class Matcher:
 
     # --- retrieval ----------------------------------------------------------------------------------------
     def _retrieve(self, index: str, vector: list[float], text: str, filters: list[Document],
-                  must_not: list[Document], text_fields: list[str]) -> list[tuple[Document, float, float]]:
+                  must_not: list[Document], text_fields: list[str],
+                  folded: bool = False) -> list[tuple[Document, float, float]]:
         """Return candidates best first as (document, fused score relative to the best, cosine similarity).
 
         Vectors are never fetched: shipping 384 floats for each of ~200 candidates was the largest cost of a
         match request (docs/benchmarks.md). Cosine comes from the kNN score (Elasticsearch scores cosine as
         (1 + cos) / 2); the lexical-only candidates get theirs from one kNN query restricted to their ids.
+        Both retrievers go in one `_msearch` and count no hits (`track_total_hits: false` lets Lucene skip
+        blocks that cannot reach the top 100); see "Match endpoints under load" in docs/benchmarks.md.
         """
         condition = {"bool": {"filter": filters, "must_not": must_not}}
-        common = {"index": index, "size": CANDIDATES,
-                  "source_excludes": ["search_text", "search_text_folded", "embedding_text", "embedding"]}
+        common = {"size": CANDIDATES, "track_total_hits": False,
+                  "_source": {"excludes": ["search_text", "search_text_folded", "embedding_text", "embedding"]}}
+        searches: list[Document] = []
+        if self.retrieval != "bm25":
+            searches += [{"index": index}, {**common, "knn": {
+                "field": "embedding", "query_vector": vector, "k": CANDIDATES, "num_candidates": 2 * CANDIDATES,
+                "filter": condition}}]
+        if self.retrieval != "vector":
+            searches += [{"index": index}, {**common, "query": {"bool": {
+                "filter": filters, "must_not": must_not, "must": [text_query(text, text_fields, folded=folded)]}}}]
+        responses = self.es.msearch(searches=searches)["responses"]
+        for response in responses:
+            if "error" in response:  # msearch reports a failed search inside a 200; do not rank on half the data
+                raise RuntimeError(f"match retrieval failed: {response['error']}")
         empty: dict[str, Any] = {"hits": {"hits": []}}
-        knn_hits = empty if self.retrieval == "bm25" else self.es.search(
-            knn={"field": "embedding", "query_vector": vector, "k": CANDIDATES, "num_candidates": 2 * CANDIDATES,
-                 "filter": condition}, **common)
-        lexical_hits = empty if self.retrieval == "vector" else self.es.search(
-            query={"bool": {"filter": filters, "must_not": must_not, "must": [text_query(text, text_fields)]}},
-            **common)
+        knn_hits = empty if self.retrieval == "bm25" else responses[0]
+        lexical_hits = empty if self.retrieval == "vector" else responses[-1]
         knn_list, lexical_list = knn_hits["hits"]["hits"], lexical_hits["hits"]["hits"]
         by_id = {h["_id"]: h["_source"] for h in knn_list + lexical_list}
         cosine = {h["_id"]: 2 * h["_score"] - 1 for h in knn_list}
         missing = [doc_id for doc_id in by_id if doc_id not in cosine]
         if missing:
-            exact = self.es.search(index=index, size=len(missing), _source=False, knn={
+            exact = self.es.search(index=index, size=len(missing), _source=False, track_total_hits=False, knn={
                 "field": "embedding", "query_vector": vector, "k": len(missing),
                 "num_candidates": max(len(missing), 10), "filter": {"ids": {"values": missing}}})
             cosine.update({h["_id"]: 2 * h["_score"] - 1 for h in exact["hits"]["hits"]})
@@ -142,10 +154,8 @@ class Matcher:
         return [(by_id[i], fused[i] / top, cosine.get(i, 0.0)) for i in sorted(fused, key=lambda i: (-fused[i], i))]
 
     # --- ranking ------------------------------------------------------------------------------------------
-    def _result(self, job: Document, worker: Document, similarity: float, retrieval: float, params: MatchParams,
+    def _result(self, job: Document, worker: Document, scored: Scored, params: MatchParams,
                 side: str) -> Document:
-        scored = score_pair(job, worker, similarity=similarity, weights=self.weights, boosts=self.boosts,
-                            today=self.today, side=side, retrieval=retrieval)
         employer = self.principal.role == "employer"
         reasons = [{"vi": r.vi, "en": r.en} for r in scored.reasons if not (employer and r.sensitive)]
         if side == "workers":
@@ -163,10 +173,14 @@ class Matcher:
     def _rank(self, pairs: list[tuple[Document, Document, float, float]], params: MatchParams,
               side: str) -> list[Document]:
         eligible = [p for p in pairs if not constraints.violations(p[0], p[1], max_km=params.distance_km)]
-        results = [self._result(j, w, cos, fused, params, side) for j, w, fused, cos in eligible]
+        scored = [(job, worker, score_pair(job, worker, similarity=cos, weights=self.weights, boosts=self.boosts,
+                                           today=self.today, side=side, retrieval=fused))
+                  for job, worker, fused, cos in eligible]
         if self.rerank:  # otherwise keep the retrieval order (the baselines of the evaluation)
-            results.sort(key=lambda r: (-r["score"], r.get("worker_id") or r.get("job_id")))
-        return results[: params.size]
+            key = "worker_id" if side == "workers" else "job_id"
+            scored.sort(key=lambda t: (-round(t[2].score, 4), (t[1] if side == "workers" else t[0])[key]))
+        # Views are built for the returned page only: copying ~200 records per request showed in the profile.
+        return [self._result(job, worker, result, params, side) for job, worker, result in scored[: params.size]]
 
     # --- entry points -------------------------------------------------------------------------------------
     def workers_for_job(self, job_id: str, params: MatchParams) -> list[Document]:
@@ -174,16 +188,17 @@ class Matcher:
         job = self.jobs.get(job_id, with_vectors=True).source
         if self.principal.role == "employer" and job.get("employer_id") != self.principal.employer_id:
             raise NotFound(f"no record with id {job_id}")
-        return self._workers_for(job, job["embedding"], params)
+        return self._workers_for(job, job["embedding"], params)  # stored text: accented, no folded clauses
 
-    def _workers_for(self, job: Document, vector: list[float], params: MatchParams) -> list[Document]:
+    def _workers_for(self, job: Document, vector: list[float], params: MatchParams,
+                     folded: bool = False) -> list[Document]:
         filters, must_not = constraints.worker_filters(job, today=self.today.isoformat(), max_km=params.distance_km)
         filters += _extra_filters(params, "workers")
         fields = ["search_text"]
         if self.principal.role == "employer":
             filters.append({"term": {"consent.show_to_employers": True}})
         text = " ".join([job.get("title", ""), *job.get("essential_skills", []), *job.get("optional_skills", [])])
-        candidates = self._retrieve(self.workers.alias, vector, text, filters, must_not, fields)
+        candidates = self._retrieve(self.workers.alias, vector, text, filters, must_not, fields, folded)
         return self._rank([(job, w, f, cos) for w, f, cos in candidates], params, "workers")
 
     def jobs_for_worker(self, worker_id: str, params: MatchParams) -> list[Document]:
@@ -191,12 +206,14 @@ class Matcher:
         worker = self.workers.get(worker_id, with_vectors=True).source
         return self._jobs_for(worker, worker["embedding"], params)
 
-    def _jobs_for(self, worker: Document, vector: list[float], params: MatchParams) -> list[Document]:
+    def _jobs_for(self, worker: Document, vector: list[float], params: MatchParams,
+                  folded: bool = False) -> list[Document]:
         filters, must_not = constraints.job_filters(worker, today=self.today.isoformat(), max_km=params.distance_km)
         filters += _extra_filters(params, "jobs")
         text = " ".join([*worker.get("skills", []), *(h.get("title", "") for h in worker.get("work_history", []))])
         text = text or worker.get("embedding_text", "") or "việc làm"
-        candidates = self._retrieve(self.jobs.alias, vector, text, filters, must_not, ["title", "search_text"])
+        candidates = self._retrieve(self.jobs.alias, vector, text, filters, must_not, ["title", "search_text"],
+                                    folded)
         return self._rank([(j, worker, f, cos) for j, f, cos in candidates], params, "jobs")
 
     def search(self, request: Document, params: MatchParams) -> list[Document]:
@@ -220,7 +237,7 @@ class Matcher:
         if target == "jobs":
             worker = {"skills": [], "work_history": [], "employment_status": "unemployed", **profile,
                       "embedding_text": text}
-            return self._jobs_for(worker, vector, params)
+            return self._jobs_for(worker, vector, params, folded=True)  # typed text may lack diacritics
         job = {"status": "open", "title": text, "essential_skills": [], "optional_skills": [],
                "accommodations": [], "physical_demands": {}, **profile}
-        return self._workers_for(job, vector, params)
+        return self._workers_for(job, vector, params, folded=True)

@@ -41,6 +41,7 @@ class ResourceSpec:
     embedding_text: Callable[[Document], str] | None = None
     location_fields: tuple[str, ...] = ()
     private_fields: tuple[str, ...] = field(default=())  # never copied into search text
+    system_fields: tuple[str, ...] = field(default=())  # kept by other services (placements); edits keep them
 
 
 def now_iso() -> str:
@@ -120,6 +121,9 @@ class RecordService:
         doc["created_at"] = previous.get("created_at", stamp)
         doc["created_by"] = previous.get("created_by", actor)
         doc["updated_at"] = stamp
+        for name in self.spec.system_fields:
+            if name in previous:
+                doc[name] = previous[name]
         if previous.get("closed_at"):  # editing a closed record does not reopen it
             for keep in ("closed_at", "close_reason", "closed_by", "status"):
                 if keep in previous:
@@ -213,18 +217,20 @@ def term_filters(args: Mapping[str, Any], fields: Mapping[str, str]) -> list[Doc
     return [{"term": {field: args[arg]}} for arg, field in fields.items() if args.get(arg)]
 
 
-def text_query(text: str, fields: list[str]) -> Document:
+def text_query(text: str, fields: list[str], *, folded: bool = True) -> Document:
     """Build the Vietnamese-aware full-text query: exact forms first, then bigrams, then folded forms.
 
     `fields` are the accented text fields; each has a `.bigram` sub-field, and `search_text_folded` holds the
     folded copy. Matching the accented form scores higher, so "thợ hàn" ranks its exact matches first while
-    "tho han" still finds them through the folded copy.
+    "tho han" still finds them through the folded copy. Text taken from stored records is always accented, so
+    the matcher leaves the folded clauses out (`folded=False`): they doubled the terms for no new hits.
     """
-    folded = fold(text)
     should: list[Document] = [
         {"multi_match": {"query": text, "fields": fields, "type": "best_fields", "boost": 3.0}},
         {"multi_match": {"query": text, "fields": [f"{f}.bigram" for f in fields], "boost": 2.0}},
-        {"match": {"search_text_folded": {"query": folded, "boost": 1.0}}},
-        {"match": {"search_text_folded.bigram": {"query": folded, "boost": 1.0}}},
     ]
+    if folded:
+        plain = fold(text)
+        should += [{"match": {"search_text_folded": {"query": plain, "boost": 1.0}}},
+                   {"match": {"search_text_folded.bigram": {"query": plain, "boost": 1.0}}}]
     return {"bool": {"should": should, "minimum_should_match": 1}}

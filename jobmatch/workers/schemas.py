@@ -153,6 +153,8 @@ class WorkerOut(Schema):
     available_from = fields.String(allow_none=True)
     registered_at = fields.String()
     employment_status = fields.String()
+    placed_at = fields.String(allow_none=True)
+    placement_id = fields.String(allow_none=True)
     ui_status = fields.String()
     priority_groups = fields.List(fields.String())
     languages = fields.List(fields.String())

@@ -78,7 +78,8 @@ def embedding_text(doc: Document) -> str:
 
 
 SPEC = ResourceSpec(name="workers", id_field="worker_id", id_prefix="ws", schema=WorkerIn, derive=_derive,
-                    search_text=_search_text, embedding_text=embedding_text, location_fields=("residence",))
+                    search_text=_search_text, embedding_text=embedding_text, location_fields=("residence",),
+                    system_fields=("placed_at", "placement_id", "status_before_placement"))
 
 
 class WorkerService:

@@ -1,0 +1,223 @@
+"""Referrals and placements through the API against the real node: life cycle, concurrency, hires, repair."""
+
+from __future__ import annotations
+
+import threading
+from datetime import date, timedelta
+
+import pytest
+
+from jobmatch.auth.tokens import TokenStore
+from tests import factories
+from tests.conftest import RUN_PREFIX, auth
+
+SEWING = {"occupation_code": "8153", "title": "Công nhân may", "certificates": [], "min_training_level": "none",
+          "essential_skills": ["may công nghiệp"], "optional_skills": [], "physical_demands": {},
+          "accommodations": []}
+
+
+@pytest.fixture(scope="module")
+def world(app, tokens, es):
+    client = app.test_client()
+    headers = auth(tokens["counsellor"])
+    employer_id = client.post("/api/v1/employers", json=factories.employer(name="May mặc Mỹ Xuyên"),
+                              headers=headers).get_json()["employer_id"]
+    job = client.post("/api/v1/jobs", json=factories.job(employer_id, openings=2, posted_at="2026-09-01",
+                                                         **SEWING), headers=headers).get_json()
+    people = [client.post("/api/v1/workers", json=factories.worker(registered_at="2026-08-01"),
+                          headers=headers).get_json()["worker_id"] for _ in range(5)]
+    employer_token, _ = TokenStore(es, RUN_PREFIX).create(role="employer", employer_id=employer_id, label="t")
+    return {"employer_id": employer_id, "job": job, "people": people, "headers": headers,
+            "employer_headers": auth(employer_token)}
+
+
+def refer(client, world, person: int, **extra):
+    body = {"job_id": world["job"]["job_id"], "worker_id": world["people"][person], **extra}
+    return client.post("/api/v1/placements", json=body, headers=world["headers"])
+
+
+def move(client, headers, placement: dict, etag: str, to: str, **extra):
+    return client.post(f"/api/v1/placements/{placement['placement_id']}/transitions", json={"to": to, **extra},
+                       headers={**headers, "If-Match": etag})
+
+
+def test_referral_is_created_once_and_repeating_it_returns_it(client, world):
+    first = refer(client, world, 0, reason="phù hợp kỹ năng may")
+    assert first.status_code == 201, first.get_json()
+    body = first.get_json()
+    assert body["status"] == "referred" and body["referred_at"]
+    assert [e["to_status"] for e in body["history"]] == ["referred"]
+    assert "worker" not in body  # the statistics snapshot is not part of the API body
+    again = refer(client, world, 0)
+    assert again.status_code == 200 and again.get_json()["placement_id"] == body["placement_id"]
+    assert len(again.get_json()["history"]) == 1
+
+
+def test_bad_referrals_name_the_field(client, world):
+    missing = client.post("/api/v1/placements", json={"job_id": "job-nope", "worker_id": world["people"][1]},
+                          headers=world["headers"])
+    assert missing.status_code == 422 and "job_id" in missing.get_json()["errors"]["json"]
+    bad = refer(client, world, 1, status="hired")
+    assert bad.status_code == 422 and "status" in bad.get_json()["errors"]["json"]
+    future = refer(client, world, 1, at=(date.today() + timedelta(days=3)).isoformat())
+    assert future.status_code == 422 and "at" in future.get_json()["errors"]["json"]
+    employer = client.post("/api/v1/placements", json={"job_id": world["job"]["job_id"],
+                                                       "worker_id": world["people"][1]},
+                           headers=world["employer_headers"])
+    assert employer.status_code == 403
+
+
+def test_full_path_to_hire_places_the_person_and_fills_the_vacancy(client, world):
+    created = refer(client, world, 2, at="2026-10-01T09:00:00")
+    placement, etag = created.get_json(), created.headers["ETag"]
+    for to, day in (("interviewed", "2026-10-05"), ("offered", "2026-10-08"), ("hired", "2026-10-31T23:30:00")):
+        response = move(client, world["headers"], placement, etag, to, at=day, reason=f"{to} ok")
+        assert response.status_code == 200, response.get_json()
+        placement, etag = response.get_json(), response.headers["ETag"]
+    assert placement["status"] == "hired"
+    assert placement["hired_at"].startswith("2026-10-31T23:30:00") and placement["hired_at"].endswith("+07:00")
+    assert placement["effects_applied"] is True
+    assert placement["days_to_placement"] == (date(2026, 10, 31) - date(2026, 8, 1)).days
+    assert placement["follow_ups"] == {"m3": {"due": "2027-01-31"}, "m6": {"due": "2027-04-30"}}
+    assert [e["to_status"] for e in placement["history"]] == ["referred", "interviewed", "offered", "hired"]
+    person = client.get(f"/api/v1/workers/{world['people'][2]}", headers=world["headers"]).get_json()
+    assert person["employment_status"] == "placed"
+    job = client.get(f"/api/v1/jobs/{world['job']['job_id']}", headers=world["headers"]).get_json()
+    assert job["status"] == "open" and job["filled"] == 1  # 1 of 2 openings
+    assert placement["filled_vacancy"] is False and "days_to_fill" not in placement
+
+    second = refer(client, world, 3, at="2026-10-02")
+    p2, e2 = second.get_json(), second.headers["ETag"]
+    for to in ("interviewed", "offered", "hired"):
+        response = move(client, world["headers"], p2, e2, to, at="2026-11-03")
+        p2, e2 = response.get_json(), response.headers["ETag"]
+    assert p2["filled_vacancy"] is True and p2["days_to_fill"] == (date(2026, 11, 3) - date(2026, 9, 1)).days
+    job = client.get(f"/api/v1/jobs/{world['job']['job_id']}", headers=world["headers"]).get_json()
+    assert job["status"] == "filled" and job["filled"] == 2 and job["closed_at"]
+    # the placed person cannot be referred again, and the filled vacancy takes no one
+    again = client.post("/api/v1/placements", json={"job_id": world["job"]["job_id"],
+                                                    "worker_id": world["people"][4]}, headers=world["headers"])
+    assert again.status_code == 409 and "vacancy_not_open" in again.get_json()["message"]
+
+
+def test_impossible_transitions_are_409_and_final_states_stay_final(client, world, app):
+    job = client.post("/api/v1/jobs", json=factories.job(world["employer_id"], **SEWING),
+                      headers=world["headers"]).get_json()
+    created = client.post("/api/v1/placements", json={"job_id": job["job_id"], "worker_id": world["people"][4]},
+                          headers=world["headers"])
+    placement, etag = created.get_json(), created.headers["ETag"]
+    skip = move(client, world["headers"], placement, etag, "hired")
+    assert skip.status_code == 409 and skip.get_json()["code"] == "invalid_transition"
+    assert "interviewed" in skip.get_json()["message"]
+    no_etag = client.post(f"/api/v1/placements/{placement['placement_id']}/transitions", json={"to": "withdrawn"},
+                          headers=world["headers"])
+    assert no_etag.status_code == 428
+    gone = move(client, world["headers"], placement, etag, "withdrawn", reason="đã tìm được việc khác")
+    assert gone.status_code == 200 and gone.get_json()["ended_at"]
+    after = move(client, world["headers"], gone.get_json(), gone.headers["ETag"], "referred")
+    assert after.status_code == 409
+    # a withdrawn referral is not reopened by referring again
+    assert client.post("/api/v1/placements", json={"job_id": job["job_id"], "worker_id": world["people"][4]},
+                       headers=world["headers"]).status_code == 409
+
+
+def test_two_counsellors_with_the_same_etag_cannot_both_win(client, world, app):
+    job = client.post("/api/v1/jobs", json=factories.job(world["employer_id"], **SEWING),
+                      headers=world["headers"]).get_json()
+    person = client.post("/api/v1/workers", json=factories.worker(), headers=world["headers"]).get_json()
+    created = client.post("/api/v1/placements", json={"job_id": job["job_id"], "worker_id": person["worker_id"]},
+                          headers=world["headers"])
+    placement, etag = created.get_json(), created.headers["ETag"]
+    statuses: list[int] = []
+    barrier = threading.Barrier(2)
+
+    def act(to: str) -> None:
+        own = app.test_client()
+        barrier.wait()
+        statuses.append(move(own, world["headers"], placement, etag, to).status_code)
+
+    threads = [threading.Thread(target=act, args=(to,)) for to in ("interviewed", "withdrawn")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(statuses) == [200, 412]
+    final = client.get(f"/api/v1/placements/{placement['placement_id']}", headers=world["headers"]).get_json()
+    assert len(final["history"]) == 2 and final["seq"] == 2
+    stale = move(client, world["headers"], placement, etag, "interviewed")
+    assert stale.status_code == 412
+
+
+def test_events_are_not_before_the_last_one(client, world):
+    job = client.post("/api/v1/jobs", json=factories.job(world["employer_id"], **SEWING),
+                      headers=world["headers"]).get_json()
+    person = client.post("/api/v1/workers", json=factories.worker(), headers=world["headers"]).get_json()
+    created = client.post("/api/v1/placements", json={"job_id": job["job_id"], "worker_id": person["worker_id"],
+                                                      "at": "2026-10-10"}, headers=world["headers"])
+    early = move(client, world["headers"], created.get_json(), created.headers["ETag"], "interviewed",
+                 at="2026-10-01")
+    assert early.status_code == 422 and "at" in early.get_json()["errors"]["json"]
+
+
+def test_follow_ups_once_each_and_listed_when_due(client, world):
+    listing = client.get("/api/v1/placements", query_string={"job_id": world["job"]["job_id"], "status": "hired"},
+                         headers=world["headers"]).get_json()
+    hired = next(p for p in listing["items"] if p["worker_id"] == world["people"][2])
+    due = client.get("/api/v1/placements", query_string={"follow_up_due": "2027-02-01"},
+                     headers=world["headers"]).get_json()
+    assert hired["placement_id"] in {p["placement_id"] for p in due["items"]}
+    current = client.get(f"/api/v1/placements/{hired['placement_id']}", headers=world["headers"])
+    url = f"/api/v1/placements/{hired['placement_id']}/follow-ups"
+    recorded = client.post(url, json={"follow_up": "m3", "still_employed": True, "at": "2026-11-15"},
+                           headers={**world["headers"], "If-Match": current.headers["ETag"]})
+    assert recorded.status_code == 200, recorded.get_json()
+    assert recorded.get_json()["follow_ups"]["m3"]["still_employed"] is True
+    twice = client.post(url, json={"follow_up": "m3", "still_employed": False},
+                        headers={**world["headers"], "If-Match": recorded.headers["ETag"]})
+    assert twice.status_code == 409
+    not_due = client.get("/api/v1/placements", query_string={"follow_up_due": "2027-02-01"},
+                         headers=world["headers"]).get_json()
+    assert hired["placement_id"] not in {p["placement_id"] for p in not_due["items"]}
+
+
+def test_employer_sees_and_moves_only_its_own_placements(client, world, tokens):
+    listing = client.get("/api/v1/placements", headers=world["employer_headers"]).get_json()
+    assert listing["total"] >= 2 and all(p["employer_id"] == world["employer_id"] for p in listing["items"])
+    pid = listing["items"][0]["placement_id"]
+    assert client.get(f"/api/v1/placements/{pid}", headers=auth(tokens["employer"])).status_code == 404
+    assert client.get("/api/v1/placements", headers=auth(tokens["analyst"])).status_code == 403
+    job = client.post("/api/v1/jobs", json=factories.job(world["employer_id"], **SEWING),
+                      headers=world["headers"]).get_json()
+    person = client.post("/api/v1/workers", json=factories.worker(), headers=world["headers"]).get_json()
+    created = client.post("/api/v1/placements", json={"job_id": job["job_id"], "worker_id": person["worker_id"]},
+                          headers=world["headers"])
+    withdraw = move(client, world["employer_headers"], created.get_json(), created.headers["ETag"], "withdrawn")
+    assert withdraw.status_code == 403
+    interview = move(client, world["employer_headers"], created.get_json(), created.headers["ETag"], "interviewed")
+    assert interview.status_code == 200
+
+
+def test_a_lagging_placement_and_an_unapplied_hire_are_repaired_on_read(client, world, es):
+    job = client.post("/api/v1/jobs", json=factories.job(world["employer_id"], **SEWING),
+                      headers=world["headers"]).get_json()
+    person = client.post("/api/v1/workers", json=factories.worker(), headers=world["headers"]).get_json()
+    created = client.post("/api/v1/placements", json={"job_id": job["job_id"], "worker_id": person["worker_id"],
+                                                      "at": "2026-11-01"}, headers=world["headers"])
+    pid = created.get_json()["placement_id"]
+    # As if the process died after appending events but before rewriting the placement document:
+    for seq, (old, new) in enumerate((("referred", "interviewed"), ("interviewed", "offered"),
+                                      ("offered", "hired")), start=2):
+        es.index(index=f"{RUN_PREFIX}placement_events", id=f"{pid}-{seq:04d}", op_type="create", refresh=True,
+                 document={"placement_id": pid, "seq": seq, "kind": "transition", "from_status": old,
+                           "to_status": new, "at": "2026-11-02T10:00:00+07:00",
+                           "recorded_at": "2026-11-02T03:00:00Z", "actor": "crashed"})
+    repaired = client.get(f"/api/v1/placements/{pid}", headers=world["headers"]).get_json()
+    assert repaired["status"] == "hired" and repaired["seq"] == 4 and repaired["effects_applied"] is True
+    person = client.get(f"/api/v1/workers/{person['worker_id']}", headers=world["headers"]).get_json()
+    assert person["employment_status"] == "placed"
+    job = client.get(f"/api/v1/jobs/{job['job_id']}", headers=world["headers"]).get_json()
+    assert job["filled"] == 1 and job["filled_by"] == [pid]
+    # reading again changes nothing: the hire is applied once
+    client.get(f"/api/v1/placements/{pid}", headers=world["headers"])
+    job = client.get(f"/api/v1/jobs/{job['job_id']}", headers=world["headers"]).get_json()
+    assert job["filled_by"] == [pid]
