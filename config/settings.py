@@ -65,6 +65,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("MAX_CONTENT_LENGTH", int, 1_048_576, "Largest request body in bytes (1 MiB); larger gets 413."),
     Setting("STARTUP_CHECKS", bool, True,
             "Refuse to start when the indices were embedded with another model than EMBEDDING_MODEL."),
+    Setting("INVITES_PER_VACANCY", int, 10, "Job exchange sessions: people invited per vacancy."),
+    Setting("INVITES_MAX_PER_PERSON", int, 2, "Job exchange sessions: vacancies one person is invited for, at most."),
     Setting("TIMEZONE", str, "Asia/Ho_Chi_Minh",
             "Local time zone: the calendar day and month of events, reports and the scheduler."),
     Setting("LOG_LEVEL", str, "INFO", "Root log level; logs never carry personal data at any level."),

@@ -8,6 +8,7 @@ from typing import Any
 
 from flask import Flask
 
+from config.labour_market import load_labour_force
 from config.matching import load_matching_config
 from config.settings import load_settings
 from jobmatch import docs, errors, http
@@ -16,10 +17,12 @@ from jobmatch.auth.views import blp as tokens_blp
 from jobmatch.cli import jobmatch_cli
 from jobmatch.embeddings import Embedder
 from jobmatch.employers.views import blp as employers_blp
+from jobmatch.exchange.views import blp as exchange_blp
 from jobmatch.extensions import EXT_KEY, AppState, JsonApi
 from jobmatch.health.views import blp as health_blp
 from jobmatch.jobs.views import blp as jobs_blp
 from jobmatch.matching.views import blp as matches_blp
+from jobmatch.metrics.views import blp as metrics_blp
 from jobmatch.placements.views import blp as placements_blp
 from jobmatch.search.client import build_client
 from jobmatch.workers.views import blp as workers_blp
@@ -58,6 +61,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
         embedder=Embedder(settings["EMBEDDING_MODEL"], batch_size=settings["EMBEDDING_BATCH_SIZE"],
                           device=settings["EMBEDDING_DEVICE"], precision=settings["EMBEDDING_PRECISION"]),
         matching=load_matching_config(),
+        labour_force=load_labour_force(),
     )
 
     api = JsonApi(app)
@@ -66,7 +70,8 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     http.init_app(app)
     api.register_blueprint(health_blp)
     api.register_blueprint(tokens_blp)
-    for blueprint in (employers_blp, jobs_blp, workers_blp, matches_blp, placements_blp):
+    for blueprint in (employers_blp, jobs_blp, workers_blp, matches_blp, placements_blp, exchange_blp,
+                      metrics_blp):
         api.register_blueprint(blueprint)
     app.register_blueprint(docs.bp)
     app.cli.add_command(jobmatch_cli)

@@ -35,6 +35,7 @@ class AppState:
     es: Elasticsearch
     embedder: Embedder
     matching: dict[str, dict[str, float]] = field(default_factory=dict)  # weights and boosts (config/matching.py)
+    labour_force: dict[str, Any] = field(default_factory=dict)  # denominators (config/labour_market.py)
 
     @property
     def tz(self) -> ZoneInfo:

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from indexer.mappings import employers, jobs, placement_events, placements, tokens, workers
+from indexer.mappings import employers, exchange_sessions, jobs, placement_events, placements, tokens, workers
 
 Body = dict[str, Any]
 
@@ -51,6 +51,7 @@ DEFINITIONS: tuple[IndexDefinition, ...] = (
     IndexDefinition("workers", workers.VERSION, workers.build, embedded=True),
     IndexDefinition("placements", placements.VERSION, placements.build, embedded=False),
     IndexDefinition("placement_events", placement_events.VERSION, placement_events.build, embedded=False),
+    IndexDefinition("exchange_sessions", exchange_sessions.VERSION, exchange_sessions.build, embedded=False),
 )
 
 

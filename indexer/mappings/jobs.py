@@ -54,6 +54,7 @@ def build(model: Any) -> dict[str, Any]:
         "filled_by": keyword(),
         "filled_at": {"type": "date"},
         "reopened_at": {"type": "date"},
+        "reopen_reason": {"type": "text", "index": False},
         **search_fields(),
         "embedding_text": {"type": "text", "index": False},
         "embedding": vector_field(model.dims),

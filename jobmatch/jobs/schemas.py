@@ -126,6 +126,12 @@ class JobOut(Schema):
     reopened_at = fields.String(allow_none=True)
 
 
+class JobReopenSchema(StrictSchema):
+    openings = fields.Integer(required=True, validate=validate.Range(min=1, max=10_000),
+                              metadata={"description": "Openings in total, more than those already filled."})
+    reason = Text(required=True, max_length=500)
+
+
 class JobCloseSchema(StrictSchema):
     reason = Text(required=True, max_length=500)
     status = choice(("filled", "closed", "expired"), load_default="closed")

@@ -9,10 +9,10 @@ from indexer.naming import alias_name
 from jobmatch.auth.tokens import Principal
 from jobmatch.embeddings import Embedder
 from jobmatch.employers.service import SPEC as EMPLOYERS
-from jobmatch.errors import Forbidden, NotFound, ValidationFailed
+from jobmatch.errors import Conflict, Forbidden, NotFound, PreconditionRequired, ValidationFailed
 from jobmatch.jobs.schemas import JobIn
 from jobmatch.records.repository import Page, Repository, Stored
-from jobmatch.records.service import Document, RecordService, ResourceSpec, term_filters
+from jobmatch.records.service import Document, RecordService, ResourceSpec, now_iso, term_filters
 from jobmatch.records.vocab import TRAINING_RANK
 from jobmatch.reference import occupations
 
@@ -69,7 +69,7 @@ def bind_employer(data: Document, employer: Document | None) -> None:
 
 SPEC = ResourceSpec(name="jobs", id_field="job_id", id_prefix="job", schema=JobIn, derive=_derive,
                     search_text=_search_text, embedding_text=embedding_text, location_fields=("workplace",),
-                    system_fields=("filled", "filled_by", "filled_at", "reopened_at"))
+                    system_fields=("filled", "filled_by", "filled_at", "reopened_at", "reopen_reason"))
 
 
 class JobService:
@@ -112,6 +112,28 @@ class JobService:
         """Close a vacancy as filled, closed or expired, with a reason."""
         return self.records.close(job_id, reason=reason, actor=self.principal.token_id, updates={"status": status},
                                   allowed=self._own_only)
+
+    def reopen(self, job_id: str, *, openings: int, reason: str, etag: str | None) -> Stored:
+        """Open a filled or closed vacancy again with more openings, guarded by the ETag.
+
+        The hires that filled it stay counted (`filled_by`); `openings` must exceed them.
+        """
+        if not etag:
+            raise PreconditionRequired("send If-Match with the ETag from your last GET of this vacancy")
+        current = self.records.get(job_id, with_vectors=True)
+        self._own_only(current)
+        doc = dict(current.source)
+        if doc.get("status") not in ("filled", "closed"):
+            raise Conflict(f"only a filled or closed vacancy can be reopened (this one is {doc.get('status')})")
+        filled = doc.get("filled") or 0
+        if openings <= filled:
+            raise ValidationFailed("invalid reopening", errors={"json": {"openings": [
+                f"must be more than the {filled} openings already filled"]}})
+        for name in ("closed_at", "close_reason", "closed_by"):
+            doc.pop(name, None)
+        doc.update(status="open", openings=openings, reopened_at=now_iso(), updated_at=now_iso(),
+                   reopen_reason=reason)
+        return self.records.repo.replace(job_id, doc, etag=etag)
 
     def list(self, args: dict[str, Any]) -> Page:
         """Return a page of vacancies matching the listing arguments."""

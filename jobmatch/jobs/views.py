@@ -8,7 +8,7 @@ from flask_smorest import Blueprint
 
 from jobmatch.auth.guard import current_principal, roles
 from jobmatch.extensions import state
-from jobmatch.jobs.schemas import JobCloseSchema, JobIn, JobListArgs, JobOut, JobPage
+from jobmatch.jobs.schemas import JobCloseSchema, JobIn, JobListArgs, JobOut, JobPage, JobReopenSchema
 from jobmatch.jobs.service import JobService
 from jobmatch.records.http import PATCH_DOC, if_match, page_body, patch_body, with_etag
 
@@ -69,4 +69,15 @@ def close_job(data: dict[str, Any], job_id: str) -> Any:
     Closing twice changes nothing.
     """
     stored = _service().close(job_id, reason=data["reason"], status=data["status"])
+    return with_etag(stored, stored.source)
+
+
+@blp.route("/<job_id>/reopen", methods=["POST"])
+@roles("admin", "counsellor", "employer")
+@blp.arguments(JobReopenSchema)
+@blp.doc(**PATCH_DOC)
+@blp.response(200, JobOut)
+def reopen_job(data: dict[str, Any], job_id: str) -> Any:
+    """Open a filled or closed vacancy again with more openings (409 if it is not filled or closed)."""
+    stored = _service().reopen(job_id, openings=data["openings"], reason=data["reason"], etag=if_match())
     return with_etag(stored, stored.source)

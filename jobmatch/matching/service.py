@@ -91,8 +91,12 @@ class Matcher:
 
     def __init__(self, *, es: Any, prefix: str, embedder: Embedder, weights: dict[str, float],
                  boosts: dict[str, float], principal: Principal, today: date | None = None,
-                 retrieval: str = "rrf", rerank: bool = True) -> None:
-        """`retrieval` picks the fusion (or a single retriever, for baselines); `rerank` orders by features."""
+                 retrieval: str = "rrf", rerank: bool = True, hide_sensitive: bool | None = None) -> None:
+        """`retrieval` picks the fusion (or a single retriever, for baselines); `rerank` orders by features.
+
+        `hide_sensitive` drops reasons that reveal disability or a priority group (always for employers; also
+        for lists printed for others to see, such as session invitations).
+        """
         if retrieval not in RETRIEVALS:
             raise ValueError(f"retrieval must be one of {RETRIEVALS}")
         self.retrieval = retrieval
@@ -104,6 +108,7 @@ class Matcher:
         self.weights = weights
         self.boosts = boosts
         self.principal = principal
+        self.hide_sensitive = principal.role == "employer" if hide_sensitive is None else hide_sensitive
         self.today = today or date.today()
 
     # --- retrieval ----------------------------------------------------------------------------------------
@@ -157,7 +162,7 @@ class Matcher:
     def _result(self, job: Document, worker: Document, scored: Scored, params: MatchParams,
                 side: str) -> Document:
         employer = self.principal.role == "employer"
-        reasons = [{"vi": r.vi, "en": r.en} for r in scored.reasons if not (employer and r.sensitive)]
+        reasons = [{"vi": r.vi, "en": r.en} for r in scored.reasons if not (self.hide_sensitive and r.sensitive)]
         if side == "workers":
             item: Document = {"worker_id": worker["worker_id"], "worker": worker_view(worker, self.principal)}
         else:

@@ -14,11 +14,12 @@ from jobmatch.matching.service import Matcher, MatchParams
 blp = Blueprint("matches", __name__, url_prefix="/api/v1", description="Matching vacancies and jobseekers")
 
 
-def _matcher() -> Matcher:
+def matcher(**options: Any) -> Matcher:
+    """Return a matcher for the caller of the current request, with the configured weights and boosts."""
     app_state = state()
     return Matcher(es=app_state.es, prefix=app_state.prefix, embedder=app_state.embedder,
                    weights=app_state.matching["weights"], boosts=app_state.matching["boosts"],
-                   principal=current_principal())
+                   principal=current_principal(), **options)
 
 
 @blp.route("/jobs/<job_id>/matches", methods=["GET"])
@@ -27,7 +28,7 @@ def _matcher() -> Matcher:
 @blp.response(200, MatchList)
 def job_matches(args: dict[str, Any], job_id: str) -> Any:
     """Jobseekers who fit a vacancy, best first, with reasons (employers: consenting people, no private data)."""
-    return {"items": _matcher().workers_for_job(job_id, MatchParams(**args))}
+    return {"items": matcher().workers_for_job(job_id, MatchParams(**args))}
 
 
 @blp.route("/workers/<worker_id>/matches", methods=["GET"])
@@ -36,7 +37,7 @@ def job_matches(args: dict[str, Any], job_id: str) -> Any:
 @blp.response(200, MatchList)
 def worker_matches(args: dict[str, Any], worker_id: str) -> Any:
     """Vacancies a jobseeker is eligible for, best first, with reasons."""
-    return {"items": _matcher().jobs_for_worker(worker_id, MatchParams(**args))}
+    return {"items": matcher().jobs_for_worker(worker_id, MatchParams(**args))}
 
 
 @blp.route("/matches/search", methods=["POST"])
@@ -46,4 +47,4 @@ def worker_matches(args: dict[str, Any], worker_id: str) -> Any:
 @blp.response(200, MatchList)
 def search_matches(payload: dict[str, Any], args: dict[str, Any]) -> Any:
     """Match free text and an optional profile against vacancies or jobseekers."""
-    return {"items": _matcher().search(payload, MatchParams(**args))}
+    return {"items": matcher().search(payload, MatchParams(**args))}

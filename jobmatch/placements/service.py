@@ -104,6 +104,7 @@ class PlacementService:
         self.events = Repository(es, alias_name(prefix, "placement_events"))
         self.jobs = Repository(es, alias_name(prefix, "jobs"))
         self.workers = Repository(es, alias_name(prefix, "workers"))
+        self.sessions = Repository(es, alias_name(prefix, "exchange_sessions"))
         self.principal = principal
 
     # --- reading ------------------------------------------------------------------------------------------
@@ -179,6 +180,10 @@ class PlacementService:
         worker = self.workers.find(data["worker_id"])
         if worker is None:
             raise _invalid("worker_id", f"no jobseeker with id {data['worker_id']}")
+        if data.get("session_id"):
+            found = self.sessions.find(data["session_id"])
+            if found is None or data["job_id"] not in found.source.get("job_ids", []):
+                raise _invalid("session_id", "no job exchange session with this id offers this vacancy")
         pid = placement_id(data["job_id"], data["worker_id"])
         existing = self.placements.find(pid)
         if existing is not None or self.history(pid):

@@ -1,0 +1,96 @@
+"""Every labour-market indicator jobmatch reports, with its definition in Vietnamese and English.
+
+A period is a range of calendar days [from, to] in local time. "Trained" follows the GSO labour force survey:
+holding a degree or certificate of elementary vocational level (sơ cấp) or above — not short courses.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """One indicator: how it is named, what it counts, its unit."""
+
+    key: str
+    label_vi: str
+    label_en: str
+    definition: str
+    unit: str = "count"  # count | share | days | rate
+
+
+INDICATORS: tuple[Indicator, ...] = (
+    Indicator("new_jobseekers", "Người tìm việc đăng ký mới", "New registered jobseekers",
+              "Jobseekers whose registration date falls in the period."),
+    Indicator("active_jobseekers", "Người tìm việc đang đăng ký", "Active registered jobseekers",
+              "Registered on or before the period's last day, and neither closed nor placed before its first day."),
+    Indicator("registered_unemployed", "Người thất nghiệp đăng ký", "Registered unemployed",
+              "At the period's last day: registered, not closed, not placed, and registered as unemployed "
+              "(not as employed-and-looking or student)."),
+    Indicator("new_vacancies", "Vị trí việc làm mới", "New vacancies", "Vacancies posted in the period."),
+    Indicator("new_openings", "Chỉ tiêu tuyển dụng mới", "New openings",
+              "Openings (people wanted) of the vacancies posted in the period."),
+    Indicator("open_vacancies", "Vị trí việc làm đang mở", "Open vacancies",
+              "Vacancies posted on or before the period's last day and not closed before its first day."),
+    Indicator("open_openings", "Chỉ tiêu tuyển dụng đang mở", "Open openings",
+              "Openings of the open vacancies."),
+    Indicator("referrals", "Lượt giới thiệu", "Referrals",
+              "Referrals of a jobseeker to a vacancy (stage 'referred') made in the period."),
+    Indicator("placements", "Số người được tuyển", "Placements", "Hires recorded with a hire date in the period."),
+    Indicator("placement_rate", "Tỷ lệ giới thiệu thành công", "Placement rate",
+              "Placements ÷ active registered jobseekers.", "share"),
+    Indicator("vacancies_filled", "Vị trí đã tuyển đủ", "Vacancies filled",
+              "Vacancies whose last opening was filled by a hire in the period (a reopened vacancy filled again "
+              "counts again)."),
+    Indicator("vacancy_fill_rate", "Tỷ lệ lấp đầy chỉ tiêu", "Vacancy fill rate",
+              "Placements ÷ open openings.", "share"),
+    Indicator("median_days_to_placement", "Số ngày trung vị đến khi có việc", "Median days to placement",
+              "Median of (hire date − registration date) over the period's placements.", "days"),
+    Indicator("median_days_to_fill", "Số ngày trung vị để tuyển đủ", "Median days to fill",
+              "Median of (date of the filling hire − posting date) over the vacancies filled in the period.",
+              "days"),
+    Indicator("trained_share_jobseekers", "Tỷ lệ người tìm việc qua đào tạo có bằng, chứng chỉ",
+              "Share of jobseekers trained with a degree or certificate",
+              "Active registered jobseekers with sơ cấp or higher ÷ active registered jobseekers (GSO definition: "
+              "short courses without a certificate do not count).", "share"),
+    Indicator("trained_share_placements", "Tỷ lệ người được tuyển qua đào tạo có bằng, chứng chỉ",
+              "Share of placements trained with a degree or certificate",
+              "Placements of people with sơ cấp or higher ÷ placements.", "share"),
+    Indicator("pwd_registered", "Người khuyết tật đang đăng ký", "Registered people with disabilities",
+              "Active registered jobseekers who consented to record a disability and have one."),
+    Indicator("pwd_placements", "Người khuyết tật được tuyển", "Placements of people with disabilities",
+              "Placements in the period of people with a recorded disability."),
+    Indicator("pwd_employment_rate", "Tỷ lệ người khuyết tật đăng ký có việc làm",
+              "Employment rate of registered people with disabilities",
+              "Of the people with a recorded disability registered on or before the period's last day and not "
+              "closed before its first day, the share placed by its last day.", "share"),
+    Indicator("registered_unemployment_rate", "Tỷ lệ thất nghiệp đăng ký", "Registered unemployment rate",
+              "Registered unemployed ÷ labour force aged 15+ (config LABOUR_FORCE). An administrative rate, NOT "
+              "the official survey-based unemployment rate: many unemployed people never register, and the "
+              "province's 3% target refers to the survey rate.", "rate"),
+    Indicator("registered_unemployment_rate_urban", "Tỷ lệ thất nghiệp đăng ký thành thị",
+              "Registered unemployment rate, urban",
+              "Registered unemployed living in urban communes ÷ urban labour force (only when configured).", "rate"),
+)
+BY_KEY = {i.key: i for i in INDICATORS}
+
+# Dimensions and the field each index groups by (None: the dimension does not apply to that index).
+DIMENSIONS: dict[str, dict[str, str | None]] = {
+    "commune": {"workers": "residence.commune_code", "jobs": "workplace.commune_code",
+                "placements": "worker.commune_code"},
+    "district": {"workers": "residence.legacy.district_code", "jobs": "workplace.legacy.district_code",
+                 "placements": "worker.district_code"},
+    "urban_rural": {"workers": "residence.urban", "jobs": "workplace.urban", "placements": "worker.urban"},
+    "gender": {"workers": "gender", "jobs": None, "placements": "worker.gender"},
+    "age_band": {"workers": "birth_year", "jobs": None, "placements": "worker.birth_year"},
+    "ethnicity": {"workers": "ethnicity", "jobs": None, "placements": "worker.ethnicity"},
+    "training_level": {"workers": "training_level", "jobs": "min_training_level",
+                       "placements": "worker.training_level"},
+    "occupation_major": {"workers": "desired_occupation_groups", "jobs": "occupation.major",
+                         "placements": "job.occupation_major"},
+    "industry": {"workers": None, "jobs": "industry", "placements": "job.industry"},
+}
+AGE_BANDS: tuple[tuple[str, int, int | None], ...] = (("15-24", 15, 24), ("25-34", 25, 34), ("35-44", 35, 44),
+                                                       ("45-54", 45, 54), ("55+", 55, None))
+TRAINED_LEVELS = ("so_cap", "trung_cap", "cao_dang", "dai_hoc", "sau_dai_hoc")

@@ -1,0 +1,199 @@
+"""Labour-market indicators over a period, optionally by a dimension, from Elasticsearch aggregations.
+
+Three searches (jobseekers, vacancies, placements), each with one `filter` aggregation per count, wrapped in a
+`terms` (or, for age bands, `range`) aggregation when grouping. Days to placement and to fill are counted per
+value so that medians are exact. Dates are calendar days in the local time zone. No Flask here.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from indexer.naming import alias_name
+from jobmatch.metrics.compute import derive
+from jobmatch.metrics.definitions import AGE_BANDS, DIMENSIONS, TRAINED_LEVELS
+
+Document = dict[str, Any]
+Counted = tuple[dict[str, Any], dict[str, dict[str, Any]]]  # (whole province, per group)
+MAX_GROUPS = 500  # communes of the province are ~100; occupations by major group 10
+
+
+class Period:
+    """Calendar days [first, last] and the range queries over them."""
+
+    def __init__(self, first: date, last: date, tz: str) -> None:
+        self.first, self.last, self.tz = first, last, tz
+        self.after_last = last + timedelta(days=1)
+
+    def _range(self, field: str, **bounds: date) -> Document:
+        return {"range": {field: {**{k: v.isoformat() for k, v in bounds.items()}, "format": "yyyy-MM-dd",
+                                  "time_zone": self.tz}}}
+
+    def within(self, field: str) -> Document:
+        """The field's date falls in the period."""
+        return self._range(field, gte=self.first, lt=self.after_last)
+
+    def by_end(self, field: str) -> Document:
+        """The field's date is on or before the last day."""
+        return self._range(field, lt=self.after_last)
+
+    def before_start(self, field: str) -> Document:
+        """The field's date is before the first day."""
+        return self._range(field, lt=self.first)
+
+
+def _all(*clauses: Document, none: tuple[Document, ...] = ()) -> Document:
+    return {"bool": {"filter": list(clauses), "must_not": list(none)}}
+
+
+def worker_counts(p: Period) -> dict[str, Document]:
+    """Named filters over jobseekers."""
+    active = _all(p.by_end("registered_at"), none=(p.before_start("closed_at"), p.before_start("placed_at")))
+    unemployed_at_end = {"bool": {"should": [
+        {"term": {"employment_status": "unemployed"}},
+        {"bool": {"filter": [{"term": {"employment_status": "placed"}},
+                             {"term": {"status_before_placement": "unemployed"}}]}}], "minimum_should_match": 1}}
+    unemployed = _all(p.by_end("registered_at"), unemployed_at_end,
+                      none=(p.by_end("closed_at"), p.by_end("placed_at")))
+    pwd_base = _all(p.by_end("registered_at"), {"term": {"has_disability": True}},
+                    none=(p.before_start("closed_at"),))
+    return {
+        "new_jobseekers": p.within("registered_at"),
+        "active_jobseekers": active,
+        "registered_unemployed": unemployed,
+        "registered_unemployed_urban": _all(unemployed, {"term": {"residence.urban": True}}),
+        "active_trained": _all(active, {"terms": {"training_level": list(TRAINED_LEVELS)}}),
+        "pwd_registered": _all(active, {"term": {"has_disability": True}}),
+        "pwd_base": pwd_base,
+        "pwd_employed": _all(pwd_base, p.by_end("placed_at")),
+    }
+
+
+def job_counts(p: Period) -> dict[str, Document]:
+    """Named filters over vacancies (drafts never count)."""
+    draft = {"term": {"status": "draft"}}
+    return {
+        "new_vacancies": _all(p.within("posted_at"), none=(draft,)),
+        "open_vacancies": _all(p.by_end("posted_at"), none=(draft, p.before_start("closed_at"),
+                                                           p.before_start("expires_at"))),
+    }
+
+
+def placement_counts(p: Period) -> dict[str, Document]:
+    """Named filters over placements."""
+    hired = p.within("hired_at")
+    return {
+        "referrals": p.within("referred_at"),
+        "placements": hired,
+        "placements_trained": _all(hired, {"terms": {"worker.training_level": list(TRAINED_LEVELS)}}),
+        "pwd_placements": _all(hired, {"term": {"worker.has_disability": True}}),
+        "vacancies_filled": _all(hired, {"term": {"filled_vacancy": True}}),
+    }
+
+
+def _grouping(dimension: str, index: str, year: int) -> Document | None:
+    field = DIMENSIONS[dimension][index]
+    if field is None:
+        return None
+    if dimension == "age_band":
+        ranges = [{"key": key, "from": year - high, "to": year - low + 1} if high is not None else
+                  {"key": key, "to": year - low + 1} for key, low, high in AGE_BANDS]
+        return {"range": {"field": field, "ranges": ranges}}
+    terms: Document = {"field": field, "size": MAX_GROUPS}
+    if dimension == "occupation_major" and index == "workers":
+        terms["include"] = "[0-9]"  # the person's wanted/held groups at every level: keep the major groups
+    if dimension != "urban_rural":
+        terms["missing"] = "unknown"
+    return {"terms": terms}
+
+
+def _read(bucket: Document, filters: dict[str, Document], values: dict[str, str]) -> dict[str, Any]:
+    counts: dict[str, Any] = {name: bucket[name]["doc_count"] for name in filters}
+    for name, source in values.items():
+        counts[name] = {b["key"]: b["doc_count"] for b in bucket[source][name]["buckets"]}
+    return counts
+
+
+def _key(bucket: Document) -> str:
+    key = bucket.get("key_as_string", bucket["key"])
+    return {"true": "urban", "false": "rural", "1": "urban", "0": "rural"}.get(str(key), str(key))
+
+
+class MetricsService:
+    """Computes the indicators for a period."""
+
+    def __init__(self, *, es: Any, prefix: str, tz: str, labour_force: dict[str, Any]) -> None:
+        self.es = es
+        self.prefix = prefix
+        self.tz = tz
+        self.labour_force = labour_force
+
+    def _search(self, index: str, filters: dict[str, Document], group: Document | None, *,
+                values: dict[str, str] | None = None, extra: Document | None = None) -> Counted:
+        aggs: Document = {name: {"filter": query} for name, query in filters.items()}
+        aggs.update(extra or {})
+        body: Document = dict(aggs)
+        if group is not None:
+            body["groups"] = {**group, "aggs": aggs}
+        response = self.es.search(index=alias_name(self.prefix, index), size=0, aggs=body,
+                                  track_total_hits=False)["aggregations"]
+        total = _read(response, filters, values or {})
+        groups = {}
+        if group is not None:
+            for bucket in response["groups"]["buckets"]:
+                groups[_key(bucket)] = _read(bucket, filters, values or {})
+        return total, groups
+
+    def compute(self, first: date, last: date, group_by: str | None = None) -> Document:
+        """Return {"total": indicators, "groups": [{"key", "values"}]} for the period."""
+        period = Period(first, last, self.tz)
+        year = last.year
+        results: list[Counted] = []
+        workers = worker_counts(period)
+        results.append(self._search("workers", workers, _grouping(group_by, "workers", year) if group_by else None))
+        jobs = job_counts(period)
+        results.append(self._jobs(jobs, group_by, year))
+        placements = placement_counts(period)
+        results.append(self._placements(placements, group_by, year))
+        total: dict[str, Any] = {}
+        grouped: dict[str, dict[str, Any]] = {}
+        for part_total, part_groups in results:
+            total.update(part_total)
+            for key, counts in part_groups.items():
+                grouped.setdefault(key, {}).update(counts)
+        groups = [{"key": key, "values": derive(counts, self.labour_force,
+                                                 key if group_by == "urban_rural" else "none")}
+                  for key, counts in sorted(grouped.items())]
+        return {"from": first.isoformat(), "to": last.isoformat(), "group_by": group_by,
+                "total": derive(total, self.labour_force), "groups": groups}
+
+    def _jobs(self, filters: dict[str, Document], group_by: str | None,
+              year: int) -> Counted:
+        # Openings are summed inside the vacancy filter they belong to (new_vacancies -> new_openings).
+        nested = {name: {"filter": query, "aggs": {name.replace("vacancies", "openings"): {
+            "sum": {"field": "openings"}}}} for name, query in filters.items()}
+        group = _grouping(group_by, "jobs", year) if group_by else None
+        body: Document = dict(nested)
+        if group is not None:
+            body["groups"] = {**group, "aggs": nested}
+        response = self.es.search(index=alias_name(self.prefix, "jobs"), size=0, aggs=body,
+                                  track_total_hits=False)["aggregations"]
+
+        def read(bucket: Document) -> dict[str, Any]:
+            return {"new_vacancies": bucket["new_vacancies"]["doc_count"],
+                    "open_vacancies": bucket["open_vacancies"]["doc_count"],
+                    "new_openings": int(bucket["new_vacancies"]["new_openings"]["value"]),
+                    "open_openings": int(bucket["open_vacancies"]["open_openings"]["value"])}
+        groups = {_key(b): read(b) for b in response["groups"]["buckets"]} if group is not None else {}
+        return read(response), groups
+
+    def _placements(self, filters: dict[str, Document], group_by: str | None,
+                    year: int) -> Counted:
+        days = {"days_to_placement": {"filter": filters["placements"], "aggs": {"days_to_placement": {
+                    "terms": {"field": "days_to_placement", "size": 10_000}}}},
+                "days_to_fill": {"filter": filters["vacancies_filled"], "aggs": {"days_to_fill": {
+                    "terms": {"field": "days_to_fill", "size": 10_000}}}}}
+        return self._search("placements", filters, _grouping(group_by, "placements", year) if group_by else None,
+                            values={"days_to_placement": "days_to_placement", "days_to_fill": "days_to_fill"},
+                            extra=days)

@@ -1,0 +1,176 @@
+"""Indicators against a small hand-computed dataset on the real node.
+
+Own index prefix (a separate app), so the other tests' records do not enter the counts. Dataset (local time,
+Asia/Ho_Chi_Minh):
+
+  W1 registered 2026-09-05, unemployed, trung_cap, urban, female, disability (consented)
+  W2 registered 2026-09-20, unemployed, none, rural, male
+  W3 registered 2026-10-02, employed_looking, so_cap, urban, female
+  W4 registered 2026-10-15, unemployed, none, rural, male
+  W5 registered 2026-11-03, unemployed, cao_dang, urban, male
+  J1 posted 2026-09-01, 1 opening, occupation 8153 (major 8), industry C
+  J2 posted 2026-10-01, 2 openings, occupation 5223 (major 5), industry G
+
+  P1 W1→J1 referred 09-10, hired 2026-10-31 23:30 (+07)  → October; fills J1 (60 days); 56 days to placement
+  P2 W2→J2 referred 10-05, hired 2026-11-01 00:30 (+07)  → November although still 31 October in UTC; 42 days
+  P3 W3→J2 referred 10-20, withdrawn 10-25
+  J1 reopened with 2 openings
+  P4 W4→J1 referred 11-05, hired 11-10 → fills J1 again (70 days); 26 days to placement
+"""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+
+from indexer.aliases import delete_prefix, ensure
+from indexer.mappings import DEFINITIONS, ModelInfo
+from jobmatch import create_app
+from jobmatch.auth.tokens import TokenStore
+from jobmatch.extensions import state
+from tests import factories
+from tests.conftest import auth
+
+URBAN, RURAL = "31498", "31570"  # pre-reform wards: Phường 5 (TP Sóc Trăng), Xã Hồ Đắc Kiện (Châu Thành)
+PREFIX = f"jmtest-metrics-{uuid.uuid4().hex[:6]}-"
+LABOUR_FORCE = {"total": 1000, "urban": 400, "rural": 600, "year": 2025, "source": "test"}
+
+
+@pytest.fixture(scope="module")
+def metrics_app(es, embedder):
+    ensure(es, PREFIX, DEFINITIONS, lambda: ModelInfo(embedder.name, embedder.dimension), embedder.name)
+    app = create_app({"INDEX_PREFIX": PREFIX, "STARTUP_CHECKS": False})
+    state(app).embedder = embedder
+    state(app).labour_force = LABOUR_FORCE
+    yield app
+    delete_prefix(es, PREFIX)
+
+
+@pytest.fixture(scope="module")
+def api(metrics_app, es):
+    token, _ = TokenStore(es, PREFIX).create(role="counsellor", label="metrics")
+    analyst, _ = TokenStore(es, PREFIX).create(role="analyst", label="metrics")
+    client = metrics_app.test_client()
+    headers = auth(token)
+
+    def post(url, body, etag=None):
+        response = client.post(url, json=body, headers={**headers, **({"If-Match": etag} if etag else {})})
+        assert response.status_code in (200, 201), (url, response.get_json())
+        return response
+
+    employer = post("/api/v1/employers", factories.employer()).get_json()["employer_id"]
+    common = {"certificates": [], "min_training_level": "none", "physical_demands": {}, "accommodations": [],
+              "optional_skills": [], "workplace": {"legacy_ward_code": URBAN}}
+    j1 = post("/api/v1/jobs", factories.job(employer, title="Công nhân may", occupation_code="8153", openings=1,
+                                            industry="C", posted_at="2026-09-01", essential_skills=["may"],
+                                            **common)).get_json()["job_id"]
+    j2 = post("/api/v1/jobs", factories.job(employer, title="Nhân viên bán hàng", occupation_code="5223",
+                                            openings=2, industry="G", posted_at="2026-10-01",
+                                            essential_skills=["bán hàng"], **common)).get_json()["job_id"]
+
+    def person(day, status, level, ward, gender, **extra):
+        return post("/api/v1/workers", factories.worker(
+            registered_at=day, employment_status=status, training_level=level, gender=gender,
+            residence={"legacy_ward_code": ward}, max_commute_km=50, certificates=[], **extra)).get_json()["worker_id"]
+
+    w1 = person("2026-09-05", "unemployed", "trung_cap", URBAN, "female",
+                disability={"functional_limitations": ["hearing"]},
+                consent={"store_disability": True, "show_to_employers": True})
+    w2 = person("2026-09-20", "unemployed", "none", RURAL, "male", ethnicity="kinh")
+    w3 = person("2026-10-02", "employed_looking", "so_cap", URBAN, "female")
+    w4 = person("2026-10-15", "unemployed", "none", RURAL, "male", ethnicity="kinh")
+    person("2026-11-03", "unemployed", "cao_dang", URBAN, "male", ethnicity="kinh")
+
+    def placement(job, worker, referred, *steps):
+        response = post("/api/v1/placements", {"job_id": job, "worker_id": worker, "at": referred})
+        body, etag = response.get_json(), response.headers["ETag"]
+        for to, at in steps:
+            response = post(f"/api/v1/placements/{body['placement_id']}/transitions", {"to": to, "at": at}, etag)
+            body, etag = response.get_json(), response.headers["ETag"]
+        return body
+
+    hire = (("interviewed", "2026-09-15"), ("offered", "2026-09-20"), ("hired", "2026-10-31T23:30:00"))
+    p1 = placement(j1, w1, "2026-09-10", *hire)
+    p2 = placement(j2, w2, "2026-10-05", ("interviewed", "2026-10-10"), ("offered", "2026-10-20"),
+                   ("hired", "2026-11-01T00:30:00+07:00"))
+    placement(j2, w3, "2026-10-20", ("withdrawn", "2026-10-25"))
+    current = client.get(f"/api/v1/jobs/{j1}", headers=headers)
+    assert current.get_json()["status"] == "filled"
+    post(f"/api/v1/jobs/{j1}/reopen", {"openings": 2, "reason": "mở rộng sản xuất"}, current.headers["ETag"])
+    p4 = placement(j1, w4, "2026-11-05", ("interviewed", "2026-11-06"), ("offered", "2026-11-07"),
+                   ("hired", "2026-11-10"))
+    assert (p1["days_to_fill"], p4["days_to_fill"], p2.get("filled_vacancy")) == (60, 70, False)
+
+    def get(first, last, group_by=None, token=None):
+        query = {"from": first, "to": last, **({"group_by": group_by} if group_by else {})}
+        return client.get("/api/v1/metrics", query_string=query, headers=auth(token) if token else headers)
+
+    get.analyst = analyst
+    return get
+
+
+def test_october(api):
+    body = api("2026-10-01", "2026-10-31").get_json()
+    t = body["total"]
+    assert (t["new_jobseekers"], t["active_jobseekers"], t["registered_unemployed"]) == (2, 4, 2)
+    assert (t["new_vacancies"], t["new_openings"], t["open_vacancies"], t["open_openings"]) == (1, 2, 2, 4)
+    assert (t["referrals"], t["placements"], t["vacancies_filled"]) == (2, 1, 1)
+    assert t["placement_rate"] == pytest.approx(0.25) and t["vacancy_fill_rate"] == pytest.approx(0.25)
+    assert (t["median_days_to_placement"], t["median_days_to_fill"]) == (56, 60)
+    assert t["trained_share_jobseekers"] == pytest.approx(0.5) and t["trained_share_placements"] == 1.0
+    assert (t["pwd_registered"], t["pwd_placements"], t["pwd_employment_rate"]) == (1, 1, 1.0)
+    assert t["registered_unemployment_rate"] == pytest.approx(2 / 1000)
+    assert t["registered_unemployment_rate_urban"] == 0.0  # both registered unemployed live in a rural commune
+    assert "survey" in body["indicators"]["registered_unemployment_rate"]["definition"]
+
+
+def test_november_counts_the_hire_made_after_local_midnight(api):
+    t = api("2026-11-01", "2026-11-30").get_json()["total"]
+    assert (t["new_jobseekers"], t["active_jobseekers"], t["registered_unemployed"]) == (1, 4, 1)
+    assert (t["new_vacancies"], t["new_openings"], t["open_vacancies"], t["open_openings"]) == (0, 0, 2, 4)
+    assert (t["referrals"], t["placements"], t["vacancies_filled"]) == (1, 2, 1)  # the reopened J1 filled again
+    assert t["placement_rate"] == pytest.approx(0.5) and t["vacancy_fill_rate"] == pytest.approx(0.5)
+    assert (t["median_days_to_placement"], t["median_days_to_fill"]) == (34, 70)  # median of 42 and 26
+    assert t["trained_share_jobseekers"] == pytest.approx(0.5) and t["trained_share_placements"] == 0.0
+    assert (t["pwd_registered"], t["pwd_placements"], t["pwd_employment_rate"]) == (0, 0, 1.0)
+    assert t["registered_unemployment_rate_urban"] == pytest.approx(1 / 400)
+
+
+def test_a_month_without_data_gives_zeros_and_no_rates(api):
+    t = api("2026-08-01", "2026-08-31").get_json()["total"]
+    assert t["new_jobseekers"] == t["placements"] == t["open_vacancies"] == t["referrals"] == 0
+    assert t["placement_rate"] is None and t["median_days_to_placement"] is None and t["vacancy_fill_rate"] is None
+
+
+def test_two_months_together(api):
+    t = api("2026-10-01", "2026-11-30").get_json()["total"]
+    assert (t["placements"], t["vacancies_filled"], t["median_days_to_placement"], t["median_days_to_fill"]) == (
+        3, 2, 42, 65)  # days 56, 42, 26 → 42; fills 60, 70 → 65
+
+
+def test_groups(api):
+    urban_rural = {g["key"]: g["values"] for g in api("2026-11-01", "2026-11-30", "urban_rural").get_json()["groups"]}
+    assert urban_rural["urban"]["active_jobseekers"] == 2 and urban_rural["urban"]["placements"] == 0
+    assert urban_rural["urban"]["open_openings"] == 4 and urban_rural["urban"]["vacancy_fill_rate"] == 0.0
+    assert urban_rural["rural"]["placements"] == 2 and urban_rural["rural"]["placement_rate"] == 1.0
+    assert urban_rural["rural"]["registered_unemployment_rate"] == 0.0  # 0 of the rural labour force of 600
+    assert urban_rural["urban"]["registered_unemployment_rate"] == pytest.approx(1 / 400)
+    gender = {g["key"]: g["values"] for g in api("2026-11-01", "2026-11-30", "gender").get_json()["groups"]}
+    assert (gender["female"]["active_jobseekers"], gender["male"]["active_jobseekers"]) == (1, 3)
+    assert gender["male"]["placements"] == 2 and gender["male"]["open_vacancies"] is None  # no gender on vacancies
+    majors = {g["key"]: g["values"] for g in api("2026-10-01", "2026-11-30", "occupation_major").get_json()["groups"]}
+    assert (majors["8"]["placements"], majors["5"]["placements"]) == (2, 1)
+    assert (majors["8"]["new_vacancies"], majors["5"]["new_vacancies"]) == (0, 1)
+    ages = {g["key"]: g["values"] for g in api("2026-11-01", "2026-11-30", "age_band").get_json()["groups"]}
+    assert ages["25-34"]["active_jobseekers"] == 4  # every test person was born in 1995
+    districts = {g["key"]: g["values"] for g in api("2026-10-01", "2026-10-31", "district").get_json()["groups"]}
+    assert districts["941"]["active_jobseekers"] == 2 and districts["942"]["active_jobseekers"] == 2
+
+
+def test_bad_arguments_name_the_field(api):
+    backwards = api("2026-10-31", "2026-10-01")
+    assert backwards.status_code == 422 and "to" in backwards.get_json()["errors"]["query"]
+    bad_group = api("2026-10-01", "2026-10-31", "shoe_size")
+    assert bad_group.status_code == 422 and "group_by" in bad_group.get_json()["errors"]["query"]
+    assert api("2026-10-01", "2026-10-31", token=api.analyst).status_code == 200
