@@ -26,7 +26,18 @@ def on_starting(server: Any) -> None:
 
 
 def post_worker_init(worker: Any) -> None:
-    """Load the embedding model as the worker starts, so the first request does not pay for it."""
+    """Load the embedding model as the worker starts, and run the scheduler in exactly one worker."""
     from jobmatch.extensions import state
+    from jobmatch.reports.scheduler import for_app
 
     state(worker.wsgi).embedder.load()
+    if _settings["SCHEDULER_ENABLED"]:
+        worker.jobmatch_scheduler = for_app(worker.wsgi)
+        worker.jobmatch_scheduler.start()
+
+
+def worker_exit(server: Any, worker: Any) -> None:
+    """Stop the scheduler and release its lock, so another worker takes over at once."""
+    scheduler = getattr(worker, "jobmatch_scheduler", None)
+    if scheduler is not None:
+        scheduler.stop()

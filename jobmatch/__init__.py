@@ -24,6 +24,8 @@ from jobmatch.jobs.views import blp as jobs_blp
 from jobmatch.matching.views import blp as matches_blp
 from jobmatch.metrics.views import blp as metrics_blp
 from jobmatch.placements.views import blp as placements_blp
+from jobmatch.reports.views import blp as reports_blp
+from jobmatch.reports.views import pages as report_pages
 from jobmatch.search.client import build_client
 from jobmatch.workers.views import blp as workers_blp
 
@@ -71,8 +73,9 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     api.register_blueprint(health_blp)
     api.register_blueprint(tokens_blp)
     for blueprint in (employers_blp, jobs_blp, workers_blp, matches_blp, placements_blp, exchange_blp,
-                      metrics_blp):
+                      metrics_blp, reports_blp):
         api.register_blueprint(blueprint)
     app.register_blueprint(docs.bp)
+    app.register_blueprint(report_pages)
     app.cli.add_command(jobmatch_cli)
     return app

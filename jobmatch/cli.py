@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import os
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import click
 from flask import current_app
@@ -13,10 +15,13 @@ from flask.cli import AppGroup, ScriptInfo
 from indexer.cli import IndexerContext, make_indices_group
 from indexer.mappings import ModelInfo
 from jobmatch import demo
-from jobmatch.auth.tokens import ROLES, TokenStore
+from jobmatch.auth.tokens import ROLES, Principal, TokenStore
 from jobmatch.errors import AppError, StartupError
 from jobmatch.extensions import state
 from jobmatch.imports import import_file
+from jobmatch.placements.service import PlacementService
+from jobmatch.reports.build import generate
+from jobmatch.reports.scheduler import previous_month
 from jobmatch.startup import verify_indices
 
 jobmatch_cli = AppGroup("jobmatch", help="jobmatch administration.")
@@ -122,6 +127,37 @@ def demo_command(employers_count: int, jobs_count: int, workers_count: int, seed
         if stats.rejected:
             raise click.ClickException(f"{stats.rejected} demo {kind} rejected; see {stats.rejects_file}")
     marker.write_text(json.dumps(signature))
+
+
+@jobmatch_cli.command("report")
+@click.option("--month", default=None, help="YYYY-MM; default: the previous month (local time).")
+def report_command(month: str | None) -> None:
+    """Build (or rebuild, replacing it) the monthly labour-market report and store it."""
+    app_state = state()
+    tz = str(app_state.settings["TIMEZONE"])
+    month = month or previous_month(datetime.now(ZoneInfo(tz)).date())
+    try:
+        report = generate(es=app_state.es, prefix=app_state.prefix, tz=tz, labour_force=app_state.labour_force,
+                          month=month, actor="cli")
+    except AppError as exc:
+        raise click.ClickException(f"{exc.message}: {json.dumps(exc.errors, ensure_ascii=False)}") from exc
+    placements = next(i["value"] for i in report["indicators"] if i["key"] == "placements")
+    click.echo(f"report {month} stored: {placements} placements; JSON /api/v1/reports/monthly/{month}, "
+               f"page /reports/{month}")
+
+
+@jobmatch_cli.group("placements")
+def placements_group() -> None:
+    """Referrals and placements."""
+
+
+@placements_group.command("repair")
+def repair_placements() -> None:
+    """Apply every hire whose consequences (person placed, opening filled) were not recorded."""
+    app_state = state()
+    service = PlacementService(es=app_state.es, prefix=app_state.prefix, principal=Principal("cli", "admin"),
+                               tz=app_state.tz)
+    click.echo(f"{service.repair()} placements repaired")
 
 
 def _indexer_context() -> IndexerContext:

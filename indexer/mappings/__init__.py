@@ -10,7 +10,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from indexer.mappings import employers, exchange_sessions, jobs, placement_events, placements, tokens, workers
+from indexer.mappings import (
+    employers,
+    exchange_sessions,
+    jobs,
+    placement_events,
+    placements,
+    reports,
+    tokens,
+    workers,
+)
 
 Body = dict[str, Any]
 
@@ -52,6 +61,7 @@ DEFINITIONS: tuple[IndexDefinition, ...] = (
     IndexDefinition("placements", placements.VERSION, placements.build, embedded=False),
     IndexDefinition("placement_events", placement_events.VERSION, placement_events.build, embedded=False),
     IndexDefinition("exchange_sessions", exchange_sessions.VERSION, exchange_sessions.build, embedded=False),
+    IndexDefinition("reports", reports.VERSION, reports.build, embedded=False),
 )
 
 

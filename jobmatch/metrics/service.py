@@ -197,3 +197,50 @@ class MetricsService:
         return self._search("placements", filters, _grouping(group_by, "placements", year) if group_by else None,
                             values={"days_to_placement": "days_to_placement", "days_to_fill": "days_to_fill"},
                             extra=days)
+
+
+def month_bounds(month: str) -> tuple[date, date]:
+    """Return the first and last day of a "YYYY-MM" month."""
+    first = date.fromisoformat(f"{month}-01")
+    following = date(first.year + first.month // 12, first.month % 12 + 1, 1)
+    return first, following - timedelta(days=1)
+
+
+def shift_month(month: str, months: int) -> str:
+    """Return the "YYYY-MM" month `months` later (negative: earlier)."""
+    first = date.fromisoformat(f"{month}-01")
+    index = first.year * 12 + first.month - 1 + months
+    return f"{index // 12:04d}-{index % 12 + 1:02d}"
+
+
+class DemandSupply:
+    """What the labour market asks for against what the registers offer, by occupation and by skill."""
+
+    def __init__(self, *, es: Any, prefix: str, tz: str) -> None:
+        self.es = es
+        self.prefix = prefix
+        self.tz = tz
+
+    def by_occupation(self, first: date, last: date, size: int = 200) -> list[Document]:
+        """Return, per ISCO-08 unit group, open openings (demand) and active jobseekers wanting it (supply)."""
+        period = Period(first, last, self.tz)
+        jobs = self.es.search(index=alias_name(self.prefix, "jobs"), size=0, track_total_hits=False,
+                              query=job_counts(period)["open_vacancies"],
+                              aggs={"occ": {"terms": {"field": "occupation_code", "size": size},
+                                            "aggs": {"openings": {"sum": {"field": "openings"}}}}})
+        workers = self.es.search(index=alias_name(self.prefix, "workers"), size=0, track_total_hits=False,
+                                 query=worker_counts(period)["active_jobseekers"],
+                                 aggs={"occ": {"terms": {"field": "desired_occupations", "size": size}}})
+        rows: dict[str, Document] = {}
+        for bucket in jobs["aggregations"]["occ"]["buckets"]:
+            rows.setdefault(bucket["key"], {"demand": 0, "supply": 0})["demand"] = int(bucket["openings"]["value"])
+        for bucket in workers["aggregations"]["occ"]["buckets"]:
+            rows.setdefault(bucket["key"], {"demand": 0, "supply": 0})["supply"] = bucket["doc_count"]
+        return [{"occupation_code": code, **values} for code, values in sorted(rows.items())]
+
+    def top_skills(self, first: date, last: date, size: int = 15) -> list[Document]:
+        """Return the essential skills most often asked for by the vacancies open in the period."""
+        response = self.es.search(index=alias_name(self.prefix, "jobs"), size=0, track_total_hits=False,
+                                  query=job_counts(Period(first, last, self.tz))["open_vacancies"],
+                                  aggs={"skills": {"terms": {"field": "essential_skills", "size": size}}})
+        return [{"skill": b["key"], "vacancies": b["doc_count"]} for b in response["aggregations"]["skills"]["buckets"]]

@@ -174,3 +174,57 @@ def test_bad_arguments_name_the_field(api):
     bad_group = api("2026-10-01", "2026-10-31", "shoe_size")
     assert bad_group.status_code == 422 and "group_by" in bad_group.get_json()["errors"]["query"]
     assert api("2026-10-01", "2026-10-31", token=api.analyst).status_code == 200
+
+
+@pytest.fixture(scope="module")
+def november_report(api, metrics_app):
+    result = metrics_app.test_cli_runner().invoke(args=["jobmatch", "report", "--month", "2026-11"])
+    assert result.exit_code == 0, result.output
+    assert "report 2026-11 stored: 2 placements" in result.output
+    return metrics_app
+
+
+def test_monthly_report_json_against_hand_computed_values(api, november_report):
+    client = november_report.test_client()
+    report = client.get("/api/v1/reports/monthly/2026-11", headers=auth(api.analyst)).get_json()
+    indicators = {i["key"]: i for i in report["indicators"]}
+    placements = indicators["placements"]
+    assert (placements["value"], placements["previous_month"], placements["year_ago"]) == (2, 1, 0)
+    assert placements["month_on_month"] == {"absolute": 1, "relative": 1.0}
+    assert placements["year_on_year"] == {"absolute": 2, "relative": None}
+    assert indicators["median_days_to_placement"]["value"] == 34
+    assert indicators["trained_share_jobseekers"]["definition"].startswith("Active registered jobseekers with sơ cấp")
+    assert report["trends"]["months"][0] == "2025-12" and report["trends"]["months"][-1] == "2026-11"
+    assert report["trends"]["series"]["placements"][-3:] == [0, 1, 2]  # Sep, Oct, Nov
+    assert report["trends"]["series"]["new_jobseekers"][-3:] == [2, 2, 1]
+    targets = {t["key"]: t for t in report["targets"]}
+    assert targets["disability_employment"]["actual"] == 1.0 and targets["disability_employment"]["status"] == "met"
+    assert targets["trained_with_qualification"]["status"] == "not_met"  # 50% is above the 35–40% band
+    assert targets["unemployment_general"]["actual"] == pytest.approx(1 / 1000)
+    demand = {o["occupation_code"]: o for o in report["occupations"]["all"]}
+    assert demand["8153"]["demand"] == 2 and demand["5223"]["demand"] == 2  # open openings in November
+    assert {s["skill"] for s in report["skills"]} == {"may", "bán hàng"}
+    assert any("GSO" in note for note in report["notes"])
+
+
+def test_monthly_report_csv_html_and_regeneration(api, november_report, es):
+    client = november_report.test_client()
+    csv_response = client.get("/api/v1/reports/monthly/2026-11", query_string={"format": "csv"},
+                              headers=auth(api.analyst))
+    text = csv_response.get_data(as_text=True)
+    assert csv_response.mimetype == "text/csv" and text.startswith("\ufeffsection,key,")
+    assert "indicator,placements,Số người được tuyển,Placements,count,2,1,1,1.0,0,2,," in text
+    assert "target_2030,disability_employment" in text
+    page = client.get("/reports/2026-11")  # public: province-level aggregates only
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and page.mimetype == "text/html"
+    assert "Báo cáo thị trường lao động tháng 2026-11" in html and html.count("<polyline") == 9
+    assert "đạt / met" in html and "12-month" in html
+    first = es.get(index=f"{PREFIX}reports", id="2026-11")["_source"]["generated_at"]
+    again = november_report.test_cli_runner().invoke(args=["jobmatch", "report", "--month", "2026-11"])
+    assert again.exit_code == 0
+    second = es.get(index=f"{PREFIX}reports", id="2026-11")["_source"]["generated_at"]
+    assert second > first and es.count(index=f"{PREFIX}reports")["count"] == 1
+    assert client.get("/api/v1/reports/monthly/2026-13", headers=auth(api.analyst)).status_code == 422
+    assert client.get("/api/v1/reports/monthly/2025-01", headers=auth(api.analyst)).status_code == 404
+    assert client.get("/api/v1/reports/monthly/2026-11").status_code == 401
