@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import os
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -19,6 +19,7 @@ from jobmatch.auth.tokens import ROLES, Principal, TokenStore
 from jobmatch.errors import AppError, StartupError
 from jobmatch.extensions import state
 from jobmatch.imports import import_file
+from jobmatch.placements import history as placement_history
 from jobmatch.placements.service import PlacementService
 from jobmatch.reports.build import generate
 from jobmatch.reports.scheduler import previous_month
@@ -112,7 +113,7 @@ def demo_command(employers_count: int, jobs_count: int, workers_count: int, seed
     app_state = state()
     wanted = {"employers": employers_count, "jobs": jobs_count, "workers": workers_count}
     marker = directory / "loaded.json"
-    signature = {"seed": seed, "prefix": app_state.prefix, **wanted}
+    signature = {"seed": seed, "prefix": app_state.prefix, "history": 1, **wanted}
     if marker.exists() and json.loads(marker.read_text()) == signature and all(
             app_state.es.count(index=f"{app_state.prefix}{kind}", query={"term": {"source": demo.SOURCE}})["count"]
             >= count for kind, count in wanted.items()):
@@ -126,6 +127,8 @@ def demo_command(employers_count: int, jobs_count: int, workers_count: int, seed
         click.echo(f"{kind}: {json.dumps(stats.as_dict(), ensure_ascii=False)}")
         if stats.rejected:
             raise click.ClickException(f"{stats.rejected} demo {kind} rejected; see {stats.rejects_file}")
+    history = placement_history.write(app_state.es, app_state.prefix, today=date.today(), seed=seed)
+    click.echo(f"history: {json.dumps(history)}")
     marker.write_text(json.dumps(signature))
 
 
