@@ -93,7 +93,7 @@ def build(es: Any, index: str, vectors: np.ndarray) -> float:
 
 
 def measure(es: Any, index: str, vectors: np.ndarray, queries: np.ndarray, *, k: int, num_candidates: int,
-            filtered: bool) -> dict[str, float]:
+            filtered: bool, oversample: float | None = None) -> dict[str, float]:
     """Run every query once; return latency percentiles (server `took` and client wall) and recall@k."""
     mask = np.ones(len(vectors), dtype=bool)
     if filtered:
@@ -104,6 +104,8 @@ def measure(es: Any, index: str, vectors: np.ndarray, queries: np.ndarray, *, k:
                                 "num_candidates": num_candidates}
         if filtered:
             body["filter"] = {"term": {"status": "open"}}
+        if oversample:  # re-rank the int8 candidates by their float vectors
+            body["rescore_vector"] = {"oversample": oversample}
         began = time.perf_counter()
         response = es.search(index=index, knn=body, size=k, _source=False)
         walls.append(time.perf_counter() - began)
@@ -129,6 +131,8 @@ def main() -> None:
                         help="per-dimension noise; 0.035 puts two vectors of one cluster ~0.68 cosine apart")
     parser.add_argument("--keep", action="store_true", help="keep the index (a later run reuses it)")
     parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--oversample", type=float, nargs="*", default=[],
+                        help="also measure with rescore_vector oversampling by these factors")
     args = parser.parse_args()
     settings = load_settings()
     es = build_client({**settings, "ES_REQUEST_TIMEOUT": 600.0})
@@ -153,12 +157,17 @@ def main() -> None:
     for query in queries[:20]:  # warm the page cache and the JIT before timing
         es.search(index=index, knn={"field": "embedding", "query_vector": query.tolist(), "k": 10,
                                     "num_candidates": 100}, size=10, _source=False)
-    print("| k | num_candidates | filter | p50 ms | p95 ms | p99 ms | server took p50 ms | recall@k |")
-    print("|---|---|---|---|---|---|---|---|")
-    for k, candidates, filtered in [(10, 10, False), (10, 50, False), (10, 100, False), (10, 200, False),
-                                    (100, 200, False), (100, 200, True)]:
-        row = measure(es, index, vectors, queries, k=k, num_candidates=candidates, filtered=filtered)
-        print(f"| {k} | {candidates} | {'status=open' if filtered else '-'} | {row['p50']:.1f} | "
+    print("| k | num_candidates | filter | rescore oversample | p50 ms | p95 ms | p99 ms | server took p50 ms "
+          "| recall@k |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    settings_rows = [(10, 10, False, None), (10, 50, False, None), (10, 100, False, None), (10, 200, False, None),
+                     (100, 200, False, None), (100, 200, True, None)]
+    for factor in args.oversample:
+        settings_rows += [(10, 100, False, factor), (100, 200, True, factor)]
+    for k, candidates, filtered, factor in settings_rows:
+        row = measure(es, index, vectors, queries, k=k, num_candidates=candidates, filtered=filtered,
+                      oversample=factor)
+        print(f"| {k} | {candidates} | {'status=open' if filtered else '-'} | {factor or '-'} | {row['p50']:.1f} | "
               f"{row['p95']:.1f} | {row['p99']:.1f} | {row['took_p50']:.0f} | {row['recall']:.3f} |", flush=True)
     memory = node_memory(es)
     rss = rss_mib(Path("var/elasticsearch/run/elasticsearch.pid"))
