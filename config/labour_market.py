@@ -26,8 +26,8 @@ TARGETS_2030: tuple[dict[str, Any], ...] = (
      "label_vi": "Tỷ lệ thất nghiệp chung dưới 3%", "label_en": "General unemployment below 3%"},
     {"key": "unemployment_urban", "indicator": "registered_unemployment_rate_urban", "op": "<", "value": 0.04,
      "label_vi": "Tỷ lệ thất nghiệp khu vực thành thị dưới 4%", "label_en": "Urban unemployment below 4%"},
-    {"key": "trained_with_qualification", "indicator": "trained_share_jobseekers", "op": "between",
-     "value": [0.35, 0.40],
+    # "35–40%" is a floor the programme aims to reach by 2030: above 40% also meets it.
+    {"key": "trained_with_qualification", "indicator": "trained_share_jobseekers", "op": ">=", "value": 0.35,
      "label_vi": "35–40% lao động qua đào tạo có bằng cấp, chứng chỉ",
      "label_en": "35–40% of workers trained with a degree or certificate"},
     {"key": "disability_employment", "indicator": "pwd_employment_rate", "op": ">=", "value": 0.40,

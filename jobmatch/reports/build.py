@@ -40,7 +40,7 @@ def classify_occupations(rows: list[Document], *, top: int = 10) -> dict[str, li
     return {"shortage": shortage[:top], "surplus": surplus[:top]}
 
 
-def target_status(op: str, bound: float | list[float], actual: float | None) -> str:
+def target_status(op: str, bound: float, actual: float | None) -> str:
     """Return "met", "not_met" or "no_data" for an actual figure against a target."""
     if actual is None:
         return "no_data"
@@ -48,9 +48,6 @@ def target_status(op: str, bound: float | list[float], actual: float | None) -> 
         return "met" if actual < bound else "not_met"
     if op == ">=":
         return "met" if actual >= bound else "not_met"
-    if op == "between":
-        low, high = bound  # type: ignore[misc]
-        return "met" if low <= actual <= high else "not_met"
     raise ValueError(f"unknown comparison {op}")
 
 

@@ -50,8 +50,8 @@ def test_shortage_and_surplus():
 
 
 @pytest.mark.parametrize(("op", "bound", "actual", "status"), [
-    ("<", 0.03, 0.02, "met"), ("<", 0.03, 0.03, "not_met"), ("between", [0.35, 0.40], 0.38, "met"),
-    ("between", [0.35, 0.40], 0.26, "not_met"), (">=", 0.4, 0.4, "met"), (">=", 0.4, None, "no_data"),
+    ("<", 0.03, 0.02, "met"), ("<", 0.03, 0.03, "not_met"), (">=", 0.35, 0.38, "met"), (">=", 0.35, 0.55, "met"),
+    (">=", 0.35, 0.26, "not_met"), (">=", 0.4, 0.4, "met"), (">=", 0.4, None, "no_data"),
 ])
 def test_target_status(op, bound, actual, status):
     assert target_status(op, bound, actual) == status
