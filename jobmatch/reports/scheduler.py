@@ -80,7 +80,12 @@ class SingleScheduler:
 
     def start(self) -> None:
         """Try now, then keep trying in the background until this process runs the scheduler."""
-        if self.try_start():
+        try:
+            if self.try_start():
+                return
+        except OSError as exc:  # an unusable lock path must not take the API worker down with it
+            log.error("scheduler not started: cannot use lock file %s (%s); set SCHEDULER_LOCK_FILE",
+                      self.lock_path, exc.strerror)
             return
 
         def retry() -> None:

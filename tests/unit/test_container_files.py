@@ -50,3 +50,9 @@ def test_compose_waits_for_healthy_elasticsearch():
     es_image_version = services["elasticsearch"]["image"].rsplit(":", 1)[1]
     from config.settings import load_settings
     assert es_image_version == load_settings(env={})["ES_VERSION"]
+
+
+def test_the_non_root_image_puts_the_scheduler_lock_where_it_may_write():
+    # /app belongs to root in the image; the scheduler's lock file must live somewhere uid 10001 can write,
+    # and every gunicorn worker of the container must see the same file.
+    assert "SCHEDULER_LOCK_FILE=/tmp/" in DOCKERFILE

@@ -94,3 +94,11 @@ def test_only_one_process_runs_the_scheduler(tmp_path: Path):
     finally:
         first.stop()
         second.stop()
+
+
+def test_an_unusable_lock_file_does_not_break_the_worker(tmp_path: Path):
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    scheduler = SingleScheduler(blocker / "sub" / "scheduler.lock", lambda: None)  # a file where a dir should be
+    scheduler.start()
+    assert scheduler.scheduler is None
