@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Flask, request
+import csv
+import io
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from flask import Flask, Response, request
 
 from jobmatch.errors import UnsupportedMediaType
 
@@ -20,3 +25,13 @@ def _require_json_body() -> None:
 def init_app(app: Flask) -> None:
     """Install the request checks."""
     app.before_request(_require_json_body)
+
+
+def csv_download(rows: Iterable[dict[str, Any]], columns: Sequence[str], filename: str) -> Response:
+    """Return rows as a CSV attachment, UTF-8 with a BOM so that Excel reads Vietnamese correctly."""
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(columns))
+    writer.writeheader()
+    writer.writerows(rows)
+    return Response("\ufeff" + out.getvalue(), mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})

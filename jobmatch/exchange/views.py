@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Any
 
 from flask import Response, render_template
@@ -13,6 +11,7 @@ from jobmatch.auth.guard import current_principal, roles
 from jobmatch.exchange.schemas import AttendanceIn, InvitationArgs, SessionIn, SessionListArgs, SessionOut, SessionPage
 from jobmatch.exchange.service import ExchangeService, invitation_rows
 from jobmatch.extensions import state
+from jobmatch.http import csv_download
 from jobmatch.matching.views import matcher
 from jobmatch.records.access import public_view
 from jobmatch.records.http import PATCH_DOC, if_match, patch_body, with_etag
@@ -106,13 +105,7 @@ def invitations(args: dict[str, Any], session_id: str) -> Any:
         max_per_person=args["max_per_person"] or settings["INVITES_MAX_PER_PERSON"])
     rows = list(invitation_rows(session, found))
     if args["format"] == "csv":
-        out = io.StringIO()
-        writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS)
-        writer.writeheader()
-        writer.writerows(rows)
-        # A BOM so that Excel, which counsellors open CSV files with, reads Vietnamese as UTF-8.
-        return Response("\ufeff" + out.getvalue(), mimetype="text/csv", headers={
-            "Content-Disposition": f'attachment; filename="invitations-{session_id}.csv"'})
+        return csv_download(rows, CSV_COLUMNS, f"invitations-{session_id}.csv")
     if args["format"] == "html":
         return Response(render_template("invitations.html", session=session, rows=rows, people=len(found)),
                         mimetype="text/html")

@@ -6,8 +6,6 @@ publishes), no record of any person, so it can be linked from the job exchange's
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Any
 
 from flask import Blueprint as FlaskBlueprint
@@ -17,6 +15,7 @@ from marshmallow import Schema
 
 from jobmatch.auth.guard import roles
 from jobmatch.extensions import state
+from jobmatch.http import csv_download
 from jobmatch.metrics.definitions import BY_KEY
 from jobmatch.records.fields import choice
 from jobmatch.reports import render
@@ -51,12 +50,7 @@ def get_report(args: dict[str, Any], month: str) -> Any:
     """The stored report of a month (`YYYY-MM`): JSON, or `format=csv` for a spreadsheet."""
     report = _store().get(check_month(month))
     if args["format"] == "csv":
-        out = io.StringIO()
-        writer = csv.DictWriter(out, fieldnames=render.CSV_COLUMNS)
-        writer.writeheader()
-        writer.writerows(render.csv_rows(report))
-        return Response("\ufeff" + out.getvalue(), mimetype="text/csv", headers={
-            "Content-Disposition": f'attachment; filename="labour-market-{month}.csv"'})
+        return csv_download(render.csv_rows(report), render.CSV_COLUMNS, f"labour-market-{month}.csv")
     return report
 
 
