@@ -29,9 +29,11 @@ from elasticsearch import helpers
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.footprint import rss_mib
 from config.settings import load_settings
 from indexer.mappings.common import vector_field
 from jobmatch.search.client import build_client
+from scripts.processes import pid_from_file
 
 DIMS = 384
 
@@ -62,18 +64,6 @@ def node_memory(es: Any) -> dict[str, float]:
     return {"heap_used_mib": node["jvm"]["mem"]["heap_used_in_bytes"] / 2**20,
             "heap_max_mib": node["jvm"]["mem"]["heap_max_in_bytes"] / 2**20,
             "process_virtual_mib": node["process"]["mem"]["total_virtual_in_bytes"] / 2**20}
-
-
-def rss_mib(pid_file: Path) -> float | None:
-    """Return the resident set of the local node from /proc, if we started it."""
-    try:
-        pid = int(pid_file.read_text().strip())
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    except (OSError, ValueError):
-        return None
-    return None
 
 
 def build(es: Any, index: str, vectors: np.ndarray) -> float:
@@ -170,7 +160,8 @@ def main() -> None:
         print(f"| {k} | {candidates} | {'status=open' if filtered else '-'} | {factor or '-'} | {row['p50']:.1f} | "
               f"{row['p95']:.1f} | {row['p99']:.1f} | {row['took_p50']:.0f} | {row['recall']:.3f} |", flush=True)
     memory = node_memory(es)
-    rss = rss_mib(Path("var/elasticsearch/run/elasticsearch.pid"))
+    pid = pid_from_file(Path("var/elasticsearch/run/elasticsearch.pid"))  # the local node, if we started it
+    rss = rss_mib(pid) if pid is not None else None
     print(f"node: heap used {memory['heap_used_mib']:.0f} of {memory['heap_max_mib']:.0f} MiB, "
           f"RSS {rss if rss is None else round(rss)} MiB")
     if not args.keep:

@@ -27,8 +27,10 @@ from elasticsearch import helpers
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.footprint import children, rss_mib
 from config.settings import load_settings
 from jobmatch.search.client import build_client
+from scripts.processes import pid_from_file
 
 
 def ids(es: object, index: str, query: dict, limit: int) -> list[str]:
@@ -51,20 +53,10 @@ def process_cpu(pid_files: dict[str, Path]) -> dict[str, float]:
     """Return CPU seconds per named process (gunicorn: master plus its live workers)."""
     totals: dict[str, float] = {}
     for name, pid_file in pid_files.items():
-        try:
-            pid = int(pid_file.read_text().strip())
-        except (OSError, ValueError):
-            continue
-        pids = [pid] + [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
-        totals[name] = sum(cpu_seconds(p) for p in pids)
+        pid = pid_from_file(pid_file)
+        if pid is not None:
+            totals[name] = sum(cpu_seconds(p) for p in [pid, *children(pid)])
     return totals
-
-
-def rss_mib(pid_file: Path) -> float:
-    """Return the resident memory of the process named in a pid file."""
-    pid = int(pid_file.read_text().strip())
-    line = next(x for x in Path(f"/proc/{pid}/status").read_text().splitlines() if x.startswith("VmRSS:"))
-    return int(line.split()[1]) / 1024
 
 
 def main() -> None:
@@ -129,8 +121,9 @@ def main() -> None:
         used = cpu_after[name] - cpu_before.get(name, 0.0)
         print(f"{name}: {used:.0f} CPU s ({used / wall * 100:.0f}% of one core, {used / requests * 1000:.0f} ms per "
               f"request)")
-    if pid_files["elasticsearch"].exists():
-        print(f"elasticsearch RSS {rss_mib(pid_files['elasticsearch']):.0f} MiB")
+    node = pid_from_file(pid_files["elasticsearch"])
+    if node is not None:
+        print(f"elasticsearch RSS {rss_mib(node):.0f} MiB")
 
 
 if __name__ == "__main__":
