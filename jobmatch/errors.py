@@ -81,6 +81,12 @@ class PreconditionRequired(AppError):
 class ValidationFailed(AppError):
     status, code = 422, "validation_error"
 
+    @classmethod
+    def on_field(cls, field: str, problem: str, *, location: str = "json",
+                 message: str = "the request has invalid fields") -> ValidationFailed:
+        """Return the error for one field's problem, in the shape marshmallow's errors have."""
+        return cls(message, errors={location: {field: [problem]}})
+
 
 class Unavailable(AppError):
     status, code = 503, "unavailable"

@@ -12,10 +12,10 @@ from typing import Any
 
 from indexer.naming import alias_name
 from jobmatch.auth.tokens import Principal
-from jobmatch.errors import Conflict, PreconditionRequired, ValidationFailed
+from jobmatch.errors import Conflict, ValidationFailed
 from jobmatch.exchange.schemas import SessionIn
 from jobmatch.matching.service import Matcher, MatchParams
-from jobmatch.records.repository import Page, Repository, Stored
+from jobmatch.records.repository import Page, Repository, Stored, require_etag
 from jobmatch.records.service import Document, RecordService, ResourceSpec, now_iso
 
 OUTCOME_STAGES = ("referred", "interviewed", "offered", "hired")
@@ -124,15 +124,13 @@ class ExchangeService:
 
     def record_attendance(self, session_id: str, data: Document, etag: str | None) -> Stored:
         """Replace the session's attendance (who came), guarded by the ETag."""
-        if not etag:
-            raise PreconditionRequired("send If-Match with the ETag from your last GET of this session")
+        etag = require_etag(etag, "session")
         current = self.records.get(session_id)
         if current.source.get("status") == "cancelled":
             raise Conflict("a cancelled session has no attendance")
         unknown = sorted(set(data["employers"]) - set(current.source["employer_ids"]))
         if unknown:
-            raise ValidationFailed("invalid attendance", errors={"json": {"employers": [
-                f"not taking part in this session: {', '.join(unknown)}"]}})
+            raise ValidationFailed.on_field("employers", f"not taking part in this session: {', '.join(unknown)}")
         doc = {**current.source, "attendance": {**data, "recorded_at": now_iso()}, "updated_at": now_iso()}
         return self.records.repo.replace(session_id, doc, etag=etag)
 

@@ -9,9 +9,9 @@ from indexer.naming import alias_name
 from jobmatch.auth.tokens import Principal
 from jobmatch.embeddings import Embedder
 from jobmatch.employers.service import SPEC as EMPLOYERS
-from jobmatch.errors import Conflict, Forbidden, NotFound, PreconditionRequired, ValidationFailed
+from jobmatch.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from jobmatch.jobs.schemas import JobIn
-from jobmatch.records.repository import Page, Repository, Stored
+from jobmatch.records.repository import Page, Repository, Stored, require_etag
 from jobmatch.records.service import Document, RecordService, ResourceSpec, now_iso, term_filters
 from jobmatch.records.vocab import TRAINING_RANK
 from jobmatch.reference import occupations
@@ -61,8 +61,8 @@ def bind_employer(data: Document, employer: Document | None) -> None:
     Raises ValidationFailed naming `employer_id`; shared by the API and the importer.
     """
     if employer is None or employer.get("closed_at"):
-        raise ValidationFailed("invalid employer", errors={"json": {"employer_id": [
-            f"no active employer with id {data['employer_id']}"]}})
+        raise ValidationFailed.on_field("employer_id", f"no active employer with id {data['employer_id']}",
+                                        message="invalid employer")
     if not data.get("industry"):
         data["industry"] = employer.get("industry")
 
@@ -118,8 +118,7 @@ class JobService:
 
         The hires that filled it stay counted (`filled_by`); `openings` must exceed them.
         """
-        if not etag:
-            raise PreconditionRequired("send If-Match with the ETag from your last GET of this vacancy")
+        etag = require_etag(etag, "vacancy")
         current = self.records.get(job_id, with_vectors=True)
         self._own_only(current)
         doc = dict(current.source)
@@ -127,8 +126,7 @@ class JobService:
             raise Conflict(f"only a filled or closed vacancy can be reopened (this one is {doc.get('status')})")
         filled = doc.get("filled") or 0
         if openings <= filled:
-            raise ValidationFailed("invalid reopening", errors={"json": {"openings": [
-                f"must be more than the {filled} openings already filled"]}})
+            raise ValidationFailed.on_field("openings", f"must be more than the {filled} openings already filled")
         for name in ("closed_at", "close_reason", "closed_by"):
             doc.pop(name, None)
         doc.update(status="open", openings=openings, reopened_at=now_iso(), updated_at=now_iso(),

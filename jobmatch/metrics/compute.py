@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import date, timedelta
 from typing import Any
 
 
@@ -64,3 +65,17 @@ def change(current: float | None, previous: float | None) -> dict[str, float | N
     if current is None or previous is None:
         return {"absolute": None, "relative": None}
     return {"absolute": current - previous, "relative": ratio(current - previous, previous)}
+
+
+def month_bounds(month: str) -> tuple[date, date]:
+    """Return the first and last day of a "YYYY-MM" month."""
+    first = date.fromisoformat(f"{month}-01")
+    following = date(first.year + first.month // 12, first.month % 12 + 1, 1)
+    return first, following - timedelta(days=1)
+
+
+def shift_month(month: str, months: int) -> str:
+    """Return the "YYYY-MM" month `months` later (negative: earlier)."""
+    first = date.fromisoformat(f"{month}-01")
+    index = first.year * 12 + first.month - 1 + months
+    return f"{index // 12:04d}-{index % 12 + 1:02d}"

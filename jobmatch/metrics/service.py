@@ -199,20 +199,6 @@ class MetricsService:
                             extra=days)
 
 
-def month_bounds(month: str) -> tuple[date, date]:
-    """Return the first and last day of a "YYYY-MM" month."""
-    first = date.fromisoformat(f"{month}-01")
-    following = date(first.year + first.month // 12, first.month % 12 + 1, 1)
-    return first, following - timedelta(days=1)
-
-
-def shift_month(month: str, months: int) -> str:
-    """Return the "YYYY-MM" month `months` later (negative: earlier)."""
-    first = date.fromisoformat(f"{month}-01")
-    index = first.year * 12 + first.month - 1 + months
-    return f"{index // 12:04d}-{index % 12 + 1:02d}"
-
-
 class DemandSupply:
     """What the labour market asks for against what the registers offer, by occupation and by skill."""
 

@@ -20,10 +20,10 @@ from elasticsearch import helpers
 
 from indexer.naming import alias_name
 from jobmatch.auth.tokens import Principal
-from jobmatch.errors import Conflict, Forbidden, NotFound, PreconditionFailed, PreconditionRequired, ValidationFailed
+from jobmatch.errors import Conflict, Forbidden, NotFound, PreconditionFailed, ValidationFailed
 from jobmatch.matching import constraints
 from jobmatch.placements import lifecycle
-from jobmatch.records.repository import Page, Repository, Stored
+from jobmatch.records.repository import Page, Repository, Stored, require_etag
 from jobmatch.records.service import now_iso
 
 Document = dict[str, Any]
@@ -39,10 +39,6 @@ def placement_id(job_id: str, worker_id: str) -> str:
     return "pl-" + hashlib.sha256(f"{job_id}\x1f{worker_id}".encode()).hexdigest()[:20]
 
 
-def _invalid(field: str, problem: str) -> ValidationFailed:
-    return ValidationFailed("the request has invalid fields", errors={"json": {field: [problem]}})
-
-
 def event_time(at: datetime | None, tz: tzinfo, *, field: str = "at") -> str:
     """Return when an event happened as ISO 8601 in local time; naive input is local time.
 
@@ -54,7 +50,7 @@ def event_time(at: datetime | None, tz: tzinfo, *, field: str = "at") -> str:
         return now.astimezone(tz).isoformat(timespec="milliseconds")
     moment = at if at.tzinfo else at.replace(tzinfo=tz)
     if moment > now + CLOCK_SKEW:
-        raise _invalid(field, "must not be in the future")
+        raise ValidationFailed.on_field(field, "must not be in the future")
     return moment.astimezone(tz).isoformat(timespec="milliseconds")
 
 
@@ -176,14 +172,15 @@ class PlacementService:
         """Refer a person to a vacancy; return (placement, created). Repeating an open referral returns it."""
         job = self.jobs.find(data["job_id"])
         if job is None:
-            raise _invalid("job_id", f"no vacancy with id {data['job_id']}")
+            raise ValidationFailed.on_field("job_id", f"no vacancy with id {data['job_id']}")
         worker = self.workers.find(data["worker_id"])
         if worker is None:
-            raise _invalid("worker_id", f"no jobseeker with id {data['worker_id']}")
+            raise ValidationFailed.on_field("worker_id", f"no jobseeker with id {data['worker_id']}")
         if data.get("session_id"):
             found = self.sessions.find(data["session_id"])
             if found is None or data["job_id"] not in found.source.get("job_ids", []):
-                raise _invalid("session_id", "no job exchange session with this id offers this vacancy")
+                raise ValidationFailed.on_field("session_id",
+                                                "no job exchange session with this id offers this vacancy")
         pid = placement_id(data["job_id"], data["worker_id"])
         existing = self.placements.find(pid)
         if existing is not None or self.history(pid):
@@ -235,8 +232,7 @@ class PlacementService:
         return self._reconciled(pid)
 
     def _guarded(self, pid: str, etag: str | None) -> Stored:
-        if not etag:
-            raise PreconditionRequired("send If-Match with the ETag from your last GET of this placement")
+        etag = require_etag(etag, "placement")
         current = self.get(pid)
         if etag.removeprefix("W/") != current.etag:
             raise PreconditionFailed("the placement changed since you read it: GET it again and retry")
@@ -245,7 +241,7 @@ class PlacementService:
     def _not_before_last(self, placement: Document, moment: str) -> str:
         last = max((placement.get(f"{s}_at") or "" for s in lifecycle.STATUSES), default="")
         if last and lifecycle.day_of(moment) < lifecycle.day_of(last):
-            raise _invalid("at", f"must not be before the placement's last event ({last[:10]})")
+            raise ValidationFailed.on_field("at", f"must not be before the placement's last event ({last[:10]})")
         return moment
 
     # --- a hire's consequences ----------------------------------------------------------------------------

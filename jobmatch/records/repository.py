@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 
 from elasticsearch import ApiError, ConflictError, Elasticsearch, NotFoundError
 
-from jobmatch.errors import BadRequest, Conflict, NotFound, PreconditionFailed
+from jobmatch.errors import BadRequest, Conflict, NotFound, PreconditionFailed, PreconditionRequired
 
 T = TypeVar("T")
 BLOCK_RETRY_SECONDS = 30.0
@@ -55,6 +55,13 @@ def parse_etag(etag: str) -> tuple[int, int]:
         return int(term), int(seq)
     except ValueError as exc:
         raise BadRequest(f"If-Match {etag!r} is not an ETag this API issued") from exc
+
+
+def require_etag(etag: str | None, what: str = "record") -> str:
+    """Return the If-Match ETag of a guarded write, or raise PreconditionRequired (428) naming what to GET."""
+    if not etag:
+        raise PreconditionRequired(f"send If-Match with the ETag from your last GET of this {what}")
+    return etag
 
 
 def encode_cursor(sort_values: list[Any]) -> str:

@@ -20,9 +20,9 @@ from marshmallow import Schema, ValidationError
 
 from indexer.naming import alias_name
 from jobmatch.embeddings import Embedder
-from jobmatch.errors import Conflict, PreconditionRequired, ValidationFailed
+from jobmatch.errors import Conflict, ValidationFailed
 from jobmatch.records.fields import expand_location
-from jobmatch.records.repository import Page, Repository, Stored
+from jobmatch.records.repository import Page, Repository, Stored, require_etag
 from jobmatch.text import fold
 
 Document = dict[str, Any]
@@ -170,8 +170,7 @@ class RecordService:
     def patch(self, doc_id: str, changes: Mapping[str, Any], *, etag: str | None, actor: str | None,
               allowed: Callable[[Stored], None] | None = None) -> Stored:
         """Apply top-level field changes guarded by the ETag the caller read; the merged record is re-validated."""
-        if not etag:
-            raise PreconditionRequired("send If-Match with the ETag from your last GET of this record")
+        etag = require_etag(etag)
         current = self.repo.get(doc_id, with_vectors=True)
         if allowed:
             allowed(current)
@@ -179,7 +178,7 @@ class RecordService:
             raise _not_an_object()
         for locked in ("external_id", "source"):
             if locked in changes and changes[locked] != current.source.get(locked):
-                raise ValidationFailed("invalid change", errors={"json": {locked: ["cannot be changed"]}})
+                raise ValidationFailed.on_field(locked, "cannot be changed", message="invalid change")
         merged = {**self.input_view(current.source), **changes}
         merged = {k: v for k, v in merged.items() if v is not None}
         data = validate(self.spec.schema, merged)

@@ -11,9 +11,9 @@ from datetime import UTC, datetime
 from typing import Any
 
 from config.labour_market import TARGETS_2030
-from jobmatch.metrics.compute import change
+from jobmatch.metrics.compute import change, month_bounds, shift_month
 from jobmatch.metrics.definitions import BY_KEY, INDICATORS
-from jobmatch.metrics.service import DemandSupply, MetricsService, month_bounds, shift_month
+from jobmatch.metrics.service import DemandSupply, MetricsService
 from jobmatch.reference import occupations
 from jobmatch.reports.store import ReportStore, check_month
 

@@ -21,6 +21,8 @@ from zoneinfo import ZoneInfo
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
 
+from jobmatch.metrics.compute import shift_month
+
 log = logging.getLogger(__name__)
 MISFIRE_GRACE_SECONDS = 6 * 3600
 RETRY_SECONDS = 60.0
@@ -28,8 +30,7 @@ RETRY_SECONDS = 60.0
 
 def previous_month(today: date) -> str:
     """Return "YYYY-MM" of the month before `today`'s."""
-    index = today.year * 12 + today.month - 2
-    return f"{index // 12:04d}-{index % 12 + 1:02d}"
+    return shift_month(f"{today:%Y-%m}", -1)
 
 
 def try_lock(path: Path) -> IO[str] | None:

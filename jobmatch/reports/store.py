@@ -15,7 +15,8 @@ MONTH = re.compile(r"^(19|20)\d\d-(0[1-9]|1[0-2])$")
 def check_month(month: str, *, field: str = "month") -> str:
     """Return `month` if it is "YYYY-MM", else raise ValidationFailed naming the field."""
     if not MONTH.match(month):
-        raise ValidationFailed("invalid month", errors={"path": {field: ["must be YYYY-MM, e.g. 2026-10"]}})
+        raise ValidationFailed.on_field(field, "must be YYYY-MM, e.g. 2026-10", location="path",
+                                        message="invalid month")
     return month
 
 

@@ -6,8 +6,7 @@ from pathlib import Path
 import pytest
 from apscheduler.triggers.cron import CronTrigger
 
-from jobmatch.metrics.compute import change, derive, median_from_counts, ratio
-from jobmatch.metrics.service import month_bounds, shift_month
+from jobmatch.metrics.compute import change, derive, median_from_counts, month_bounds, ratio, shift_month
 from jobmatch.reports import render
 from jobmatch.reports.build import classify_occupations, target_status
 from jobmatch.reports.scheduler import MISFIRE_GRACE_SECONDS, SingleScheduler, build_scheduler, previous_month
