@@ -102,13 +102,20 @@ class PlacementService:
         self.workers = Repository(es, alias_name(prefix, "workers"))
         self.sessions = Repository(es, alias_name(prefix, "exchange_sessions"))
         self.principal = principal
+        self._events: dict[str, list[Document]] = {}
 
     # --- reading ------------------------------------------------------------------------------------------
-    def history(self, pid: str) -> list[Document]:
-        """Return a placement's events in order."""
-        hits = helpers.scan(self.es, index=self.events.alias, query={"query": {"term": {"placement_id": pid}}},
-                            preserve_order=True, sort=[{"seq": "asc"}])
-        return [h["_source"] for h in hits]
+    def history(self, pid: str, *, fresh: bool = True) -> list[Document]:
+        """Return a placement's events in order.
+
+        `fresh=False` reuses the events this service read when it last loaded the placement (each request has
+        its own service), so a response does not read the log twice.
+        """
+        if fresh or pid not in self._events:
+            hits = helpers.scan(self.es, index=self.events.alias, preserve_order=True, sort=[{"seq": "asc"}],
+                                query={"query": {"term": {"placement_id": pid}}})
+            self._events[pid] = [h["_source"] for h in hits]
+        return self._events[pid]
 
     def get(self, pid: str) -> Stored:
         """Return a placement, repaired first if it lags behind its events or its hire is not yet applied."""

@@ -36,7 +36,7 @@ def _service() -> PlacementService:
 def _body(service: PlacementService, stored: Stored) -> dict[str, Any]:
     """Return a placement with its history; employers do not get the person's snapshot."""
     body = {k: v for k, v in stored.source.items() if k not in ("worker", "job")}
-    body["history"] = [{k: v for k, v in e.items() if k != "pair"} for e in service.history(stored.id)]
+    body["history"] = [{k: v for k, v in e.items() if k != "pair"} for e in service.history(stored.id, fresh=False)]
     return body
 
 
