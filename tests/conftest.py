@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 from elasticsearch import Elasticsearch
+from flask import Flask
 
 from config.settings import es_url, load_settings
 from indexer.aliases import delete_prefix, ensure
@@ -73,15 +75,35 @@ def client(app):
     return app.test_client()
 
 
-@pytest.fixture(scope="session")
-def tokens(es, indices) -> dict[str, str]:
-    """One live token per role (the employer one bound to employer `emp-1`)."""
-    store = TokenStore(es, RUN_PREFIX)
+def issue_tokens(es: Elasticsearch, prefix: str) -> dict[str, str]:
+    """Create one live token per role under `prefix` (the employer one bound to employer `emp-1`)."""
+    store = TokenStore(es, prefix)
     issued = {}
     for role in ("admin", "counsellor", "analyst"):
         issued[role], _ = store.create(role=role, label=f"test {role}")
     issued["employer"], _ = store.create(role="employer", employer_id="emp-1", label="test employer")
     return issued
+
+
+@pytest.fixture(scope="session")
+def tokens(es, indices) -> dict[str, str]:
+    """One live token per role (the employer one bound to employer `emp-1`)."""
+    return issue_tokens(es, RUN_PREFIX)
+
+
+@contextmanager
+def isolated_app(es: Elasticsearch, embedder: Embedder, name: str) -> Iterator[tuple[Flask, str]]:
+    """An app on its own index prefix, for tests whose counts or candidate lists must not see other tests'
+    records; its indices are deleted afterwards."""
+    prefix = f"jmtest-{name}-{uuid.uuid4().hex[:6]}-"
+    ensure(es, prefix, DEFINITIONS, lambda: ModelInfo(embedder.name, embedder.dimension), embedder.name)
+    application = create_app({"INDEX_PREFIX": prefix, "STARTUP_CHECKS": False})
+    application.config["TESTING"] = True
+    state(application).embedder = embedder
+    try:
+        yield application, prefix
+    finally:
+        delete_prefix(es, prefix)
 
 
 def auth(token: str) -> dict[str, str]:

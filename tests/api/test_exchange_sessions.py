@@ -8,15 +8,33 @@ import io
 import pytest
 
 from tests import factories
-from tests.conftest import auth
+from tests.conftest import auth, isolated_app, issue_tokens
 
 SEWING = {"occupation_code": "8153", "certificates": [], "min_training_level": "none", "physical_demands": {},
           "accommodations": [], "essential_skills": ["may công nghiệp"], "optional_skills": []}
 
 
 @pytest.fixture(scope="module")
-def world(app, tokens):
-    client = app.test_client()
+def exchange_app(es, embedder):
+    # Own prefix: invitations rank every eligible person, and other tests' jobseekers would be eligible too.
+    with isolated_app(es, embedder, "exchange") as (application, prefix):
+        application.config["TEST_PREFIX"] = prefix
+        yield application
+
+
+@pytest.fixture(scope="module")
+def tokens(es, exchange_app):
+    return issue_tokens(es, exchange_app.config["TEST_PREFIX"])
+
+
+@pytest.fixture()
+def client(exchange_app):
+    return exchange_app.test_client()
+
+
+@pytest.fixture(scope="module")
+def world(exchange_app, tokens):
+    client = exchange_app.test_client()
     headers = auth(tokens["counsellor"])
     employer_id = client.post("/api/v1/employers", json=factories.employer(name="Giày da Sóc Trăng"),
                               headers=headers).get_json()["employer_id"]
@@ -41,9 +59,9 @@ def session_body(world, **overrides):
 
 
 @pytest.fixture(scope="module")
-def session(app, world):
-    response = app.test_client().post("/api/v1/exchange-sessions", json=session_body(world, external_id="S-12"),
-                                      headers=world["headers"])
+def session(exchange_app, world):
+    response = exchange_app.test_client().post("/api/v1/exchange-sessions",
+                                               json=session_body(world, external_id="S-12"), headers=world["headers"])
     assert response.status_code == 201, response.get_json()
     return response.get_json()
 

@@ -20,37 +20,28 @@ Asia/Ho_Chi_Minh):
 
 from __future__ import annotations
 
-import uuid
-
 import pytest
 
-from indexer.aliases import delete_prefix, ensure
-from indexer.mappings import DEFINITIONS, ModelInfo
-from jobmatch import create_app
-from jobmatch.auth.tokens import TokenStore
 from jobmatch.extensions import state
 from tests import factories
-from tests.conftest import auth
+from tests.conftest import auth, isolated_app, issue_tokens
 
 URBAN, RURAL = "31498", "31570"  # pre-reform wards: Phường 5 (TP Sóc Trăng), Xã Hồ Đắc Kiện (Châu Thành)
-PREFIX = f"jmtest-metrics-{uuid.uuid4().hex[:6]}-"
 LABOUR_FORCE = {"total": 1000, "urban": 400, "rural": 600, "year": 2025, "source": "test"}
 
 
 @pytest.fixture(scope="module")
 def metrics_app(es, embedder):
-    ensure(es, PREFIX, DEFINITIONS, lambda: ModelInfo(embedder.name, embedder.dimension), embedder.name)
-    app = create_app({"INDEX_PREFIX": PREFIX, "STARTUP_CHECKS": False})
-    state(app).embedder = embedder
-    state(app).labour_force = LABOUR_FORCE
-    yield app
-    delete_prefix(es, PREFIX)
+    with isolated_app(es, embedder, "metrics") as (app, prefix):
+        state(app).labour_force = LABOUR_FORCE
+        app.config["TEST_PREFIX"] = prefix
+        yield app
 
 
 @pytest.fixture(scope="module")
 def api(metrics_app, es):
-    token, _ = TokenStore(es, PREFIX).create(role="counsellor", label="metrics")
-    analyst, _ = TokenStore(es, PREFIX).create(role="analyst", label="metrics")
+    issued = issue_tokens(es, metrics_app.config["TEST_PREFIX"])
+    token, analyst = issued["counsellor"], issued["analyst"]
     client = metrics_app.test_client()
     headers = auth(token)
 
@@ -221,11 +212,12 @@ def test_monthly_report_csv_html_and_regeneration(api, november_report, es):
     assert page.status_code == 200 and page.mimetype == "text/html"
     assert "Báo cáo thị trường lao động tháng 2026-11" in html and html.count("<polyline") == 9
     assert "đạt / met" in html and "12-month" in html
-    first = es.get(index=f"{PREFIX}reports", id="2026-11")["_source"]["generated_at"]
+    reports = f"{november_report.config['TEST_PREFIX']}reports"
+    first = es.get(index=reports, id="2026-11")["_source"]["generated_at"]
     again = november_report.test_cli_runner().invoke(args=["jobmatch", "report", "--month", "2026-11"])
     assert again.exit_code == 0
-    second = es.get(index=f"{PREFIX}reports", id="2026-11")["_source"]["generated_at"]
-    assert second > first and es.count(index=f"{PREFIX}reports")["count"] == 1
+    second = es.get(index=reports, id="2026-11")["_source"]["generated_at"]
+    assert second > first and es.count(index=reports)["count"] == 1
     assert client.get("/api/v1/reports/monthly/2026-13", headers=auth(api.analyst)).status_code == 422
     assert client.get("/api/v1/reports/monthly/2025-01", headers=auth(api.analyst)).status_code == 404
     assert client.get("/api/v1/reports/monthly/2026-11").status_code == 401
