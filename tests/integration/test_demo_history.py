@@ -2,46 +2,46 @@
 
 from __future__ import annotations
 
-import uuid
 from datetime import date
 from itertools import pairwise
 
 import pytest
 from elasticsearch import helpers
 
-from indexer.aliases import delete_prefix, ensure
-from indexer.mappings import DEFINITIONS, ModelInfo
 from jobmatch import demo
 from jobmatch.imports import import_file
 from jobmatch.matching import constraints
 from jobmatch.metrics.service import MetricsService
 from jobmatch.placements import history, lifecycle
+from tests.conftest import isolated_app
 
 TODAY = date(2026, 11, 1)
-PREFIX = f"jmtest-history-{uuid.uuid4().hex[:6]}-"
 
 
 @pytest.fixture(scope="module")
-def written(es, embedder, tmp_path_factory):
-    ensure(es, PREFIX, DEFINITIONS, lambda: ModelInfo(embedder.name, embedder.dimension), embedder.name)
+def prefix(es, embedder):
+    with isolated_app(es, embedder, "history") as (_, own_prefix):
+        yield own_prefix
+
+
+@pytest.fixture(scope="module")
+def written(es, embedder, prefix, tmp_path_factory):
     paths = demo.generate(tmp_path_factory.mktemp("demo"), employers_count=20, jobs_count=150,
                           workers_count=600, today=TODAY, seed=11)
     for kind in demo.iter_kinds():
-        assert import_file(paths[kind], kind, es=es, prefix=PREFIX, embedder=embedder, progress=False).rejected == 0
-    counts = history.write(es, PREFIX, today=TODAY, seed=11)
-    yield counts
-    delete_prefix(es, PREFIX)
+        assert import_file(paths[kind], kind, es=es, prefix=prefix, embedder=embedder, progress=False).rejected == 0
+    return history.write(es, prefix, today=TODAY, seed=11)
 
 
-def _all(es, kind):
-    return {h["_id"]: h["_source"] for h in helpers.scan(es, index=f"{PREFIX}{kind}",
+def _all(es, prefix, kind):
+    return {h["_id"]: h["_source"] for h in helpers.scan(es, index=f"{prefix}{kind}",
                                                          query={"query": {"match_all": {}}})}
 
 
-def test_history_follows_the_rules(es, written):
+def test_history_follows_the_rules(es, prefix, written):
     assert written["referrals"] > 50 and written["hires"] > 10
-    placements, jobs, workers = _all(es, "placements"), _all(es, "jobs"), _all(es, "workers")
-    events = _all(es, "placement_events")
+    placements, jobs, workers = (_all(es, prefix, kind) for kind in ("placements", "jobs", "workers"))
+    events = _all(es, prefix, "placement_events")
     assert len(placements) == written["referrals"] and len(events) >= 2 * written["hires"]
     hired_people = [p["worker_id"] for p in placements.values() if p["status"] == "hired"]
     assert len(hired_people) == len(set(hired_people)) == written["hires"]  # nobody hired twice
@@ -64,13 +64,13 @@ def test_history_follows_the_rules(es, written):
     assert len(months) >= 12  # the history spreads over the demo's 18 months
 
 
-def test_writing_again_changes_nothing(es, written):
-    before = es.count(index=f"{PREFIX}placement_events")["count"]
-    again = history.write(es, PREFIX, today=TODAY, seed=11)
-    assert again == written and es.count(index=f"{PREFIX}placement_events")["count"] == before
+def test_writing_again_changes_nothing(es, prefix, written):
+    before = es.count(index=f"{prefix}placement_events")["count"]
+    again = history.write(es, prefix, today=TODAY, seed=11)
+    assert again == written and es.count(index=f"{prefix}placement_events")["count"] == before
 
 
-def test_metrics_see_the_history(es, written):
-    service = MetricsService(es=es, prefix=PREFIX, tz="Asia/Ho_Chi_Minh", labour_force={"total": 614_100})
+def test_metrics_see_the_history(es, prefix, written):
+    service = MetricsService(es=es, prefix=prefix, tz="Asia/Ho_Chi_Minh", labour_force={"total": 614_100})
     total = service.compute(date(2025, 1, 1), TODAY)["total"]
     assert total["placements"] == written["hires"] and total["median_days_to_placement"] is not None
