@@ -160,7 +160,7 @@ def main() -> None:
                               retrieval=retrieval, rerank=rerank)
             ndcgs, recalls, began = [], [], time.perf_counter()
             for worker_id, q_uri in worker_occ.items():
-                results = matcher.jobs_for_worker(worker_id, MatchParams(size=50))
+                results = matcher.jobs_for_worker(worker_id, MatchParams(size=50))["items"]
                 grades = {j: grade(esco[q_uri], esco[o], o == q_uri) for j, o in job_occ.items()}
                 ranked = [grades[r["job_id"]] for r in results]
                 ndcgs.append(ndcg(ranked, list(grades.values())))

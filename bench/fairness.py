@@ -73,7 +73,7 @@ def main() -> None:
             eligible_total += 1
             for group in GROUPS:
                 eligible_counts[group] += member(worker, group)
-        for item in matcher.workers_for_job(job_id, MatchParams(size=10)):
+        for item in matcher.workers_for_job(job_id, MatchParams(size=10))["items"]:
             top_total += 1
             full = es.get(index=f"{prefix}workers", id=item["worker_id"],
                           source_includes=["has_disability", "priority_groups"])["_source"]

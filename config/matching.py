@@ -8,7 +8,9 @@ import os
 from collections.abc import Mapping
 from typing import Any
 
-# Feature weights of the ranking score (they need not sum to 1; the score is their weighted mean).
+# Feature weights of the ranking score (they need not sum to 1; the score is the weighted mean of the features
+# a pair states: what neither record nor the query says is left out, not scored as zero). Accommodation is a
+# hard constraint, not a feature: as a constant it would lift everyone who states a need.
 DEFAULT_WEIGHTS: dict[str, float] = {
     "semantic": 3.0,       # embedding similarity carries most of what the text says about fit
     "retrieval": 3.0,      # the fused kNN+BM25 rank (normalised): keeps the lexical evidence in the ranking
@@ -18,7 +20,6 @@ DEFAULT_WEIGHTS: dict[str, float] = {
     "experience": 1.0,     # years against the requirement
     "salary": 1.0,         # the person's wish against what the vacancy pays
     "distance": 1.0,       # commute against the person's maximum
-    "accommodation": 1.0,  # every needed accommodation offered (1) — pairs that fail are filtered out anyway
     "freshness": 0.5,      # recently posted vacancies / recently registered people first, all else equal
 }
 

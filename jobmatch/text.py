@@ -31,3 +31,8 @@ def fold(text: str) -> str:
     decomposed = unicodedata.normalize("NFD", text.translate(_D))
     stripped = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
     return clean(stripped).lower()
+
+
+def has_diacritics(text: str) -> bool:
+    """Tell whether any letter carries a Vietnamese diacritic (or is đ): the text was typed with accents."""
+    return any(ch in "đĐ" or unicodedata.normalize("NFD", ch) != ch for ch in text if ch.isalpha())

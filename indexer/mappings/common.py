@@ -64,6 +64,7 @@ def location() -> dict[str, Any]:
         "legacy": {"properties": {"province": keyword(), "district_code": keyword(), "district": keyword(),
                                   "ward_code": keyword(), "ward": keyword()}},
         "location": {"type": "geo_point"},
+        "location_source": keyword(),  # given, legacy_ward or commune_centroid: how exact the point is
     }}
 
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from indexer.mappings.common import audit_fields, keyword, location, search_fields, strict_index, vi_text
 
-VERSION = 2
+VERSION = 3  # v3: every address has a point (location_source)
 
 
 def build(_model: object) -> dict[str, Any]:

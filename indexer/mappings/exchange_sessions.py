@@ -6,7 +6,7 @@ from typing import Any
 
 from indexer.mappings.common import audit_fields, keyword, location, search_fields, strict_index, vi_text
 
-VERSION = 1
+VERSION = 2  # v2: every venue has a point (location_source)
 
 
 def build(_model: object) -> dict[str, Any]:

@@ -15,7 +15,7 @@ from indexer.mappings.common import (
     vi_text,
 )
 
-VERSION = 3  # v3: filled openings and reopening, kept by placements
+VERSION = 4  # v4: every workplace has a point (location_source says how it was found)
 
 
 def build(model: Any) -> dict[str, Any]:

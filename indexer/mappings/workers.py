@@ -14,7 +14,7 @@ from indexer.mappings.common import (
     vi_text,
 )
 
-VERSION = 3  # v3: placement facts (when, which placement, status before)
+VERSION = 4  # v4: every residence has a point (location_source says how it was found)
 
 
 def build(model: Any) -> dict[str, Any]:

@@ -154,7 +154,7 @@ class ExchangeService:
         for job in self._open_jobs(session["job_ids"]):
             # Fetch spares: people taken by earlier vacancies leave room for the next on the list.
             ranked[job["job_id"]] = matcher.workers_for_job(job["job_id"], MatchParams(
-                size=min(100, per_vacancy * (max_per_person + 2))))
+                size=min(100, per_vacancy * (max_per_person + 2))))["items"]
             titles[job["job_id"]] = job
         chosen = allocate(ranked, per_vacancy=per_vacancy, max_per_person=max_per_person)
         people = {m["worker_id"]: m for matches in ranked.values() for m in matches}

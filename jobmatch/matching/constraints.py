@@ -12,6 +12,7 @@ import math
 from typing import Any
 
 from jobmatch.records.vocab import ACCOMMODATIONS
+from jobmatch.reference import place_point
 from jobmatch.text import fold
 
 Document = dict[str, Any]
@@ -43,7 +44,10 @@ LIMITATION_CONFLICTS: dict[str, dict[str, tuple[str, ...]]] = {
     "speech": {},
     "learning": {},
 }
-PROVINCE_SCALE_KM = 30.0  # without coordinates, a person willing to travel this far is taken to cover the area
+PROVINCE_SCALE_KM = 30.0  # a person who states no commute limit is taken to travel this far
+# Upper bounds of commute-limit bands: without scripts, "each person's own limit" becomes one geo_distance
+# clause per band (a superset of the truth that the per-pair check then trims).
+COMMUTE_BANDS_KM = (2.0, 5.0, 10.0, 15.0, 20.0, 30.0, 50.0, 100.0, 500.0)
 
 
 def haversine_km(a: Document, b: Document) -> float:
@@ -75,26 +79,28 @@ def excluded_limitations(job: Document) -> list[str]:
 
 
 def distance_km(job: Document, worker: Document) -> float | None:
-    """Return the commute distance when both places have coordinates."""
-    a = (job.get("workplace") or {}).get("location")
-    b = (worker.get("residence") or {}).get("location")
+    """Return the commute distance between workplace and residence, from coordinates or commune points.
+
+    None only when either place is unknown (an ad-hoc search that named no place).
+    """
+    a, _ = place_point(job.get("workplace"))
+    b, _ = place_point(worker.get("residence"))
     return haversine_km(a, b) if a and b else None
+
+
+def commute_limit(worker: Document, max_km: float | None = None) -> float:
+    """Return how far the person travels: their own limit (or the province scale), capped by a request radius."""
+    limit = worker.get("max_commute_km")
+    limit = PROVINCE_SCALE_KM if limit is None else limit
+    return limit if max_km is None else min(limit, max_km)
 
 
 def commute_fits(job: Document, worker: Document, *, max_km: float | None = None) -> bool:
     """Tell whether the person can get to the workplace (remote work always fits)."""
-    if job.get("work_mode") == "remote" or not job.get("workplace"):
-        return True  # remote, or an ad-hoc search that named no workplace
-    limit = worker.get("max_commute_km")
-    limit = PROVINCE_SCALE_KM if limit is None else limit
-    if max_km is not None:
-        limit = min(limit, max_km)
+    if job.get("work_mode") == "remote":
+        return True
     distance = distance_km(job, worker)
-    if distance is not None:
-        return distance <= limit
-    same_commune = (job.get("workplace") or {}).get("commune_code") == (worker.get("residence") or {}).get(
-        "commune_code")
-    return same_commune or limit >= PROVINCE_SCALE_KM
+    return True if distance is None else distance <= commute_limit(worker, max_km)
 
 
 def violations(job: Document, worker: Document, *, max_km: float | None = None) -> list[str]:
@@ -119,24 +125,36 @@ def violations(job: Document, worker: Document, *, max_km: float | None = None) 
 
 # --- the same rules as Elasticsearch filters -----------------------------------------------------------------
 
-def worker_filters(job: Document, *, today: str, max_km: float | None = None) -> tuple[list[Document], list[Document]]:
+def available_worker_filters(today: str) -> tuple[list[Document], list[Document]]:
+    """Return (filter, must_not) clauses for people who can take a job at all: available, not placed, open."""
+    return ([{"bool": {"should": [{"bool": {"must_not": {"exists": {"field": "available_from"}}}},
+                                  {"range": {"available_from": {"lte": today}}}]}}],
+            [{"term": {"employment_status": "placed"}}, {"exists": {"field": "closed_at"}}])
+
+
+def open_job_filters(today: str) -> tuple[list[Document], list[Document]]:
+    """Return (filter, must_not) clauses for vacancies that can be matched at all: open and not expired."""
+    return ([{"term": {"status": "open"}},
+             {"bool": {"should": [{"bool": {"must_not": {"exists": {"field": "expires_at"}}}},
+                                  {"range": {"expires_at": {"gte": today}}}]}}],
+            [{"exists": {"field": "closed_at"}}])
+
+
+def worker_filters(job: Document, *, today: str, max_km: float | None = None,
+                   certificates: bool = True) -> tuple[list[Document], list[Document]]:
     """Return (filter, must_not) clauses on the workers index for people eligible for `job`.
+
+    `certificates=False` leaves the certificate rule to flags (free-text search: nothing hidden silently).
 
     Commute by each person's own maximum cannot be a filter without scripts (the test distribution has no
     painless), so the filter uses the request's radius and the ranking step checks each person's limit.
     """
-    filters: list[Document] = [
-        {"bool": {"should": [{"bool": {"must_not": {"exists": {"field": "available_from"}}}},
-                             {"range": {"available_from": {"lte": today}}}]}},
-    ]
-    must_not: list[Document] = [{"term": {"employment_status": "placed"}}, {"exists": {"field": "closed_at"}}]
-    point = (job.get("workplace") or {}).get("location")
-    if job.get("work_mode") != "remote" and point and max_km is not None:
-        filters.append({"bool": {"should": [
-            {"geo_distance": {"distance": f"{max_km}km", "residence.location": point}},
-            {"bool": {"must_not": {"exists": {"field": "residence.location"}}}}]}})
+    filters, must_not = available_worker_filters(today)
+    point, _ = place_point(job.get("workplace"))
+    if job.get("work_mode") != "remote" and point:
+        filters.append(commute_bands(point, max_km))
     accepted = REQUIRED_CERTIFICATES.get(job.get("occupation_code", ""))
-    if accepted:
+    if accepted and certificates:
         filters.append({"terms": {"certificates.name": list(accepted)}})
     offered = set(job.get("accommodations") or [])
     not_offered = [a for a in ACCOMMODATIONS if a not in offered]
@@ -148,28 +166,46 @@ def worker_filters(job: Document, *, today: str, max_km: float | None = None) ->
     return filters, must_not
 
 
-def job_filters(worker: Document, *, today: str, max_km: float | None = None) -> tuple[list[Document], list[Document]]:
-    """Return (filter, must_not) clauses on the jobs index for vacancies `worker` is eligible for."""
-    filters: list[Document] = [
-        {"term": {"status": "open"}},
-        {"bool": {"should": [{"bool": {"must_not": {"exists": {"field": "expires_at"}}}},
-                             {"range": {"expires_at": {"gte": today}}}]}},
-    ]
-    must_not: list[Document] = [{"exists": {"field": "closed_at"}}]
-    point = (worker.get("residence") or {}).get("location")
-    limit = worker.get("max_commute_km")
-    limit = PROVINCE_SCALE_KM if limit is None else limit
-    if max_km is not None:
-        limit = min(limit, max_km)
-    if point:
+def commute_bands(point: Document, max_km: float | None) -> Document:
+    """Return a filter keeping people who may live within their own commute limit of `point`.
+
+    One clause per band of limits: people whose limit falls in (low, high] and who live within `high` km.
+    People with no stated limit count as PROVINCE_SCALE_KM; a request radius caps every band.
+    """
+    clauses: list[Document] = []
+    low = 0.0
+    for high in COMMUTE_BANDS_KM:
+        reach = high if max_km is None else min(high, max_km)
+        band: Document = {"range": {"max_commute_km": {"gt": low, "lte": high}}} if low else {
+            "range": {"max_commute_km": {"lte": high}}}
+        if low < PROVINCE_SCALE_KM <= high:  # no stated limit travels the province scale
+            band = {"bool": {"should": [band, {"bool": {"must_not": {"exists": {"field": "max_commute_km"}}}}]}}
+        clauses.append({"bool": {"filter": [band, {"geo_distance": {"distance": f"{reach}km",
+                                                                     "residence.location": point}}]}})
+        low = high
+    clauses.append({"bool": {"must_not": {"exists": {"field": "residence.location"}}}})  # stored before points
+    return {"bool": {"should": clauses, "minimum_should_match": 1}}
+
+
+def job_filters(worker: Document, *, today: str, max_km: float | None = None, certificates: bool = True,
+                commute: bool = True) -> tuple[list[Document], list[Document]]:
+    """Return (filter, must_not) clauses on the jobs index for vacancies `worker` is eligible for.
+
+    Free-text search turns `certificates` off (a licence not mentioned is flagged, not hidden) and `commute`
+    off when no limit was stated (distance then only ranks).
+    """
+    filters, must_not = open_job_filters(today)
+    point, _ = place_point(worker.get("residence"))
+    if point and commute:
         filters.append({"bool": {"should": [
             {"term": {"work_mode": "remote"}},
-            {"geo_distance": {"distance": f"{limit}km", "workplace.location": point}},
+            {"geo_distance": {"distance": f"{commute_limit(worker, max_km)}km", "workplace.location": point}},
+            # records stored before every place had a point: the per-pair check measures them by commune
             {"bool": {"must_not": {"exists": {"field": "workplace.location"}}}}]}})
     held = held_certificates(worker)
     lacking = [code for code, accepted in REQUIRED_CERTIFICATES.items()
                if not any(fold(name) in held for name in accepted)]
-    if lacking:
+    if lacking and certificates:
         must_not.append({"terms": {"occupation_code": lacking}})
     disability = worker.get("disability") or {}
     for need in disability.get("accommodations_needed") or []:

@@ -40,6 +40,22 @@ class MatchSearchIn(StrictSchema):
 class ReasonSchema(Schema):
     vi = fields.String()
     en = fields.String()
+    status = fields.String(metadata={"description": "met, partly_met or not_met."})
+
+
+class FlagSchema(Schema):
+    code = fields.String(metadata={"description": "The requirement: certificate, commute, training_level."})
+    vi = fields.String()
+    en = fields.String()
+
+
+class UnderstoodSchema(Schema):
+    field = fields.String(metadata={"description": "The profile field the text set."})
+    value = fields.Raw()
+    label = fields.String(metadata={"description": "What was understood, in Vietnamese."})
+    span = fields.List(fields.Integer(), metadata={"description": "[start, end) in the text."})
+    text = fields.String()
+    use = fields.String(metadata={"description": "filter (narrows the list) or preference (only ranks)."})
 
 
 class MatchSchema(Schema):
@@ -47,6 +63,9 @@ class MatchSchema(Schema):
     job_id = fields.String()
     score = fields.Float()
     reasons = fields.List(fields.Nested(ReasonSchema))
+    flags = fields.List(fields.Nested(FlagSchema), metadata={
+        "description": "Requirements the stated profile may not meet (free-text search keeps such results)."})
+    distance_km = fields.Float(allow_none=True, metadata={"description": "Commute distance, when places are known."})
     worker = fields.Dict()
     job = fields.Dict()
     breakdown = fields.Dict()
@@ -54,3 +73,7 @@ class MatchSchema(Schema):
 
 class MatchList(Schema):
     items = fields.List(fields.Nested(MatchSchema))
+    excluded = fields.Dict(keys=fields.String(), values=fields.Integer(), metadata={
+        "description": "Per hard constraint, how many retrieved candidates it excluded."})
+    understood = fields.List(fields.Nested(UnderstoodSchema), metadata={
+        "description": "Free-text search only: what was read from the text."})

@@ -12,8 +12,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from jobmatch.matching.constraints import PROVINCE_SCALE_KM, distance_km, held_certificates
+from jobmatch.matching.constraints import commute_limit, distance_km, held_certificates, missing_certificate
 from jobmatch.records.vocab import TRAINING_LABELS_VI, TRAINING_RANK
+from jobmatch.reference import place_point
 from jobmatch.text import fold
 
 Document = dict[str, Any]
@@ -23,31 +24,51 @@ TRAINING_LABELS_EN = {"none": "no formal training", "so_cap": "elementary vocati
                       "dai_hoc": "university", "sau_dai_hoc": "postgraduate"}
 
 
+MET, PARTLY, NOT_MET = "met", "partly_met", "not_met"
+
+
 @dataclass
 class Reason:
-    """One sentence a counsellor can read out, in both languages."""
+    """One sentence a counsellor can read out, in both languages, saying whether a requirement is met."""
 
     vi: str
     en: str
+    status: str = MET  # met, partly_met or not_met: an unmet requirement never reads as a strength
     sensitive: bool = False  # reveals disability or a priority group: never shown to employers
+    feature: str | None = None
+
+
+@dataclass
+class Flag:
+    """A requirement the stated profile may not meet (free-text search keeps such vacancies, marked)."""
+
+    code: str
+    vi: str
+    en: str
 
 
 @dataclass
 class Scored:
-    """A pair's features, weighted score, boost and reasons."""
+    """A pair's known features, weighted score, boost and reasons.
+
+    Features the two records (or a free-text profile) do not state are absent, not zero: the score is the
+    weighted mean over the features that are known.
+    """
 
     score: float
     features: dict[str, float]
     boost: float = 0.0
     boosts: dict[str, float] = field(default_factory=dict)
     reasons: list[Reason] = field(default_factory=list)
+    distance_km: float | None = None
 
     def breakdown(self, weights: dict[str, float]) -> dict[str, Any]:
-        """Return the explanation: each feature's value, weight and contribution, plus boosts."""
-        total = sum(weights.values()) or 1.0
+        """Return the explanation: each known feature's value, weight and contribution, plus boosts."""
+        total = sum(weights.get(name, 0.0) for name in self.features) or 1.0
         return {"features": {name: {"value": round(value, 4), "weight": weights.get(name, 0.0),
                                     "contribution": round(weights.get(name, 0.0) * value / total, 4)}
                              for name, value in self.features.items()},
+                "unknown": sorted(set(weights) - set(self.features)),
                 "boosts": {k: round(v, 4) for k, v in self.boosts.items()}, "score": round(self.score, 4)}
 
 
@@ -95,84 +116,180 @@ def freshness(day: str | None, today: date) -> float:
     return math.pow(0.5, max(0, age) / FRESHNESS_HALF_LIFE_DAYS)
 
 
-def _money(value: int | None) -> str:
-    return f"{value / 1_000_000:.1f} triệu" if value else "?"
+def related_experience(history: list[Document], code: str, this_year: int) -> float | None:
+    """Return the years spent in the same or a related occupation (same ISCO-08 sub-major group).
 
-
-def score_pair(job: Document, worker: Document, *, similarity: float, weights: dict[str, float],
-               boosts: dict[str, float], today: date, side: str = "workers", retrieval: float = 0.0) -> Scored:
-    """Score one pair; `side` is what is being ranked ("workers" for a vacancy, "jobs" for a person).
-
-    `retrieval` is the pair's fused retrieval score relative to the best candidate (0..1).
+    None when no history entry is coded, so that uncoded years are neither cited nor counted as none.
     """
-    reasons: list[Reason] = []
-    features: dict[str, float] = {"semantic": max(0.0, min(1.0, similarity)),
-                                  "retrieval": max(0.0, min(1.0, retrieval))}
+    coded = [h for h in history if h.get("occupation_code")]
+    if not coded or not code:
+        return None
+    years = 0
+    for item in coded:
+        if occupation_proximity(code, [item["occupation_code"]]) >= 0.5:
+            years += max(0, (item.get("to_year") or this_year) - item["from_year"])
+    return float(years)
 
-    essential, matched = skill_coverage(job.get("essential_skills") or [], worker.get("skills") or [])
-    optional, matched_optional = skill_coverage(job.get("optional_skills") or [], worker.get("skills") or [])
-    features["skills"] = (2 * essential + optional) / 3
+
+def _money(value: int | None) -> str:
+    return f"{value / 1_000_000:g} triệu" if value else "?"
+
+
+def _money_en(value: int | None) -> str:
+    return f"{value / 1_000_000:g} M VND" if value else "?"
+
+
+def _skills(job: Document, worker: Document, features: dict[str, float], reasons: list[Reason]) -> None:
+    essential_required, optional_required = job.get("essential_skills") or [], job.get("optional_skills") or []
+    held = worker.get("skills") or []
+    if not held or not (essential_required or optional_required):
+        return  # nothing stated on one side: unknown, not a mismatch
+    essential, matched = skill_coverage(essential_required, held)
+    optional, matched_optional = skill_coverage(optional_required, held)
+    features["skills"] = (2 * essential + optional) / 3 if essential_required else optional
     if matched or matched_optional:
         names = ", ".join(matched + matched_optional)
-        reasons.append(Reason(f"có kỹ năng: {names}", f"has skills: {names}"))
+        status = MET if essential_required and essential == 1.0 else PARTLY
+        reasons.append(Reason(f"có kỹ năng: {names}", f"has skills: {names}", status, feature="skills"))
+    elif essential_required:
+        names = ", ".join(essential_required[:3])
+        reasons.append(Reason(f"chưa có kỹ năng yêu cầu: {names}", f"lacks the required skills: {names}", NOT_MET,
+                              feature="skills"))
 
+
+def _occupation(job: Document, worker: Document, features: dict[str, float], reasons: list[Reason]) -> None:
     history = worker.get("work_history") or []
     codes = list(worker.get("desired_occupations") or []) + [h["occupation_code"] for h in history
                                                               if h.get("occupation_code")]
-    features["occupation"] = occupation_proximity(job.get("occupation_code", ""), codes)
+    if not codes or not job.get("occupation_code"):
+        return
+    features["occupation"] = occupation_proximity(job["occupation_code"], codes)
     occupation = job.get("occupation") or {}
-    title = occupation.get("title_vi", "")
+    title_vi, title_en = occupation.get("title_vi", ""), occupation.get("title_en", "")
     if features["occupation"] == 1.0:
-        reasons.append(Reason(f"đúng nghề mong muốn/đã làm: {title}",
-                              f"same occupation as wanted or held: {occupation.get('title_en', '')}"))
+        reasons.append(Reason(f"đúng nghề mong muốn/đã làm: {title_vi}",
+                              f"same occupation as wanted or held: {title_en}", feature="occupation"))
     elif features["occupation"] >= 0.5:
-        reasons.append(Reason(f"nghề gần với {title}", "closely related occupation"))
+        reasons.append(Reason(f"nghề gần với {title_vi}", f"related occupation: {title_en}", PARTLY,
+                              feature="occupation"))
 
-    required_level, level = job.get("min_training_level", "none"), worker.get("training_level", "none")
-    features["training"] = training_fit(required_level, level)
+
+def _training(job: Document, worker: Document, features: dict[str, float], reasons: list[Reason],
+              flags: list[Flag]) -> None:
+    required = job.get("min_training_level") or "none"
     held = held_certificates(worker)
     certified = [c for c in job.get("certificates") or [] if fold(c) in held]
-    if required_level != "none" or certified:
-        cert_vi = f"có {', '.join(certified).lower()}, " if certified else ""
-        cert_en = f"holds {', '.join(certified)}; " if certified else ""
-        reasons.append(Reason(
-            f"{cert_vi}trình độ {TRAINING_LABELS_VI[level]} — yêu cầu: {TRAINING_LABELS_VI[required_level]}",
-            f"{cert_en}training {TRAINING_LABELS_EN[level]} — required: {TRAINING_LABELS_EN[required_level]}"))
+    if certified:
+        names = ", ".join(certified)
+        reasons.append(Reason(f"có {names}", f"holds {names}", feature="training"))
+    if "training_level" not in worker:  # free text that named no level
+        if required != "none":
+            flags.append(Flag("training_level", f"yêu cầu trình độ {TRAINING_LABELS_VI[required]} — chưa rõ trình độ",
+                              f"requires {TRAINING_LABELS_EN[required]} — the person's level is not known"))
+        return
+    level = worker["training_level"]
+    features["training"] = training_fit(required, level)
+    if required == "none":
+        return
+    if features["training"] == 1.0:
+        reasons.append(Reason(f"trình độ {TRAINING_LABELS_VI[level]} — đạt yêu cầu {TRAINING_LABELS_VI[required]}",
+                              f"training {TRAINING_LABELS_EN[level]} — meets the required "
+                              f"{TRAINING_LABELS_EN[required]}", feature="training"))
+    else:
+        reasons.append(Reason(f"trình độ {TRAINING_LABELS_VI[level]} — chưa đạt yêu cầu "
+                              f"{TRAINING_LABELS_VI[required]}",
+                              f"training {TRAINING_LABELS_EN[level]} — below the required "
+                              f"{TRAINING_LABELS_EN[required]}", NOT_MET, feature="training"))
 
-    need_years, years = job.get("min_experience_years") or 0, worker.get("experience_years") or 0
-    features["experience"] = 1.0 if need_years <= 0 else min(1.0, years / need_years)
-    if years:
-        reasons.append(Reason(f"{years:g} năm kinh nghiệm", f"{years:g} years of experience"))
 
+def _experience(job: Document, worker: Document, features: dict[str, float], reasons: list[Reason],
+                today: date) -> None:
+    need = job.get("min_experience_years") or 0
+    related = related_experience(worker.get("work_history") or [], job.get("occupation_code", ""), today.year)
+    if related is None:
+        related = worker.get("stated_experience_years")  # said in free text, in the occupation asked about
+    if related is None:
+        return
+    features["experience"] = 1.0 if need <= 0 else min(1.0, related / need)
+    title = (job.get("occupation") or {}).get("title_vi", "")
+    if related and need <= related:
+        reasons.append(Reason(f"{related:g} năm kinh nghiệm nghề {title.lower()}" if title else
+                              f"{related:g} năm kinh nghiệm", f"{related:g} years of related experience",
+                              feature="experience"))
+    elif related:
+        reasons.append(Reason(f"{related:g} năm kinh nghiệm liên quan — yêu cầu {need:g} năm",
+                              f"{related:g} years of related experience — {need:g} required", PARTLY,
+                              feature="experience"))
+    elif need > 0:
+        reasons.append(Reason(f"chưa có kinh nghiệm liên quan — yêu cầu {need:g} năm",
+                              f"no related experience — {need:g} years required", NOT_MET, feature="experience"))
+
+
+def _salary(job: Document, worker: Document, features: dict[str, float], reasons: list[Reason]) -> None:
+    wish, low, high = worker.get("desired_salary_min"), job.get("salary_min"), job.get("salary_max")
+    offer = high or low
+    if not wish or not offer:
+        return  # no wish, or pay "thỏa thuận": unknown
     features["salary"] = salary_fit(job, worker)
-    if worker.get("desired_salary_min") and (job.get("salary_max") or job.get("salary_min")):
-        reasons.append(Reason(f"lương {_money(job.get('salary_min'))}–{_money(job.get('salary_max'))}/tháng, "
-                              f"mong muốn từ {_money(worker.get('desired_salary_min'))}",
-                              f"pays {_money(job.get('salary_min'))}–{_money(job.get('salary_max'))} VND/month, "
-                              f"wants from {_money(worker.get('desired_salary_min'))}".replace("triệu", "M")))
+    pay_vi = f"{_money(low)}–{_money(high)}" if low and high and low != high else _money(offer)
+    pay_en = f"{_money_en(low)}–{_money_en(high)}" if low and high and low != high else _money_en(offer)
+    if offer >= wish:
+        reasons.append(Reason(f"lương {pay_vi}/tháng, đạt mong muốn từ {_money(wish)}",
+                              f"pays {pay_en} a month, meets the wish of {_money_en(wish)}", feature="salary"))
+    else:
+        reasons.append(Reason(f"lương tối đa {_money(offer)}/tháng, thấp hơn mong muốn {_money(wish)}",
+                              f"pays at most {_money_en(offer)} a month, below the wish of {_money_en(wish)}",
+                              NOT_MET, feature="salary"))
 
-    distance = distance_km(job, worker)
-    limit = worker.get("max_commute_km") or PROVINCE_SCALE_KM
+
+def _distance(job: Document, worker: Document, features: dict[str, float], reasons: list[Reason]) -> float | None:
     if job.get("work_mode") == "remote":
         features["distance"] = 1.0
-        reasons.append(Reason("làm việc từ xa", "remote work"))
-    elif distance is not None:
-        features["distance"] = max(0.0, 1.0 - distance / max(limit, 1.0))
-        reasons.append(Reason(f"cách {distance:.1f} km", f"{distance:.1f} km away"))
-    else:
-        here = (job.get("workplace") or {}).get("commune_code")
-        features["distance"] = 1.0 if here == (worker.get("residence") or {}).get("commune_code") else 0.5
+        reasons.append(Reason("làm việc từ xa", "remote work", feature="distance"))
+        return None
+    distance = distance_km(job, worker)
+    if distance is None:
+        return None
+    limit = commute_limit(worker)
+    features["distance"] = max(0.0, 1.0 - distance / max(limit, 1.0))
+    _, source = place_point(job.get("workplace"))
+    _, home = place_point(worker.get("residence"))
+    rough = "commune_centroid" in (source, home)
+    shown = max(1, round(distance))
+    vi = f"cách khoảng {shown} km (tính từ trung tâm xã)" if rough else f"cách {shown} km"
+    en = f"about {shown} km away (from the commune centre)" if rough else f"{shown} km away"
+    reasons.append(Reason(vi, en, MET if distance <= limit else NOT_MET, feature="distance"))
+    return distance
 
-    needs = (worker.get("disability") or {}).get("accommodations_needed") or []
-    features["accommodation"] = 1.0  # pairs whose needs are not met never get here
-    if needs:
+
+def score_pair(job: Document, worker: Document, *, similarity: float, weights: dict[str, float],
+               boosts: dict[str, float], today: date, side: str = "workers", retrieval: float = 0.0,
+               flags: list[Flag] | None = None) -> Scored:
+    """Score one pair; `side` is what is being ranked ("workers" for a vacancy, "jobs" for a person).
+
+    `retrieval` is the pair's fused retrieval score relative to the best candidate (0..1). Requirements the
+    profile does not state are appended to `flags` when given.
+    """
+    reasons: list[Reason] = []
+    flags = [] if flags is None else flags
+    features: dict[str, float] = {"semantic": max(0.0, min(1.0, similarity)),
+                                  "retrieval": max(0.0, min(1.0, retrieval))}
+    _occupation(job, worker, features, reasons)
+    _skills(job, worker, features, reasons)
+    _training(job, worker, features, reasons, flags)
+    _experience(job, worker, features, reasons, today)
+    _salary(job, worker, features, reasons)
+    distance = _distance(job, worker, features, reasons)
+
+    if (worker.get("disability") or {}).get("accommodations_needed"):
+        # Not a feature: pairs whose needs are not met never get here, and a constant would lift disabled people.
         reasons.append(Reason("nơi làm việc đáp ứng điều kiện hỗ trợ cần thiết",
                               "the workplace offers the accommodations needed", sensitive=True))
 
     day = job.get("posted_at") if side == "jobs" else worker.get("registered_at")
     features["freshness"] = freshness(day, today)
 
-    total = sum(weights.values()) or 1.0
+    total = sum(weights.get(name, 0.0) for name in features) or 1.0
     score = sum(weights.get(name, 0.0) * value for name, value in features.items()) / total
     applied = {group: boosts[group] for group in worker.get("priority_groups") or [] if boosts.get(group)}
     if applied and side == "workers":
@@ -180,4 +297,16 @@ def score_pair(job: Document, worker: Document, *, similarity: float, weights: d
                               "policy priority: " + ", ".join(applied), sensitive=True))
     boost = sum(applied.values()) if side == "workers" else 0.0
     return Scored(score=score + boost, features=features, boost=boost,
-                  boosts=applied if side == "workers" else {}, reasons=reasons)
+                  boosts=applied if side == "workers" else {}, reasons=reasons, distance_km=distance)
+
+
+def soft_flag(problem: str, job: Document, worker: Document) -> Flag:
+    """Describe a constraint a free-text profile may not meet (the result stays in the list, flagged)."""
+    if problem == "certificate":
+        name = missing_certificate(job, worker) or ""
+        return Flag("certificate", f"cần {name} — chưa ghi nhận có", f"requires {name} — not stated as held")
+    if problem == "commute":
+        distance = distance_km(job, worker) or 0.0
+        return Flag("commute", f"cách khoảng {distance:.0f} km — xa hơn {commute_limit(worker):g} km",
+                    f"about {distance:.0f} km away — beyond {commute_limit(worker):g} km")
+    return Flag(problem, problem, problem)

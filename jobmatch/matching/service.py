@@ -8,7 +8,7 @@ without scripts) and ranks by the weighted features. No Flask here.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
@@ -17,11 +17,13 @@ from jobmatch.auth.tokens import Principal
 from jobmatch.embeddings import Embedder
 from jobmatch.errors import NotFound
 from jobmatch.matching import constraints
-from jobmatch.matching.scoring import Scored, score_pair
+from jobmatch.matching.scoring import Flag, Scored, score_pair, soft_flag
+from jobmatch.matching.understanding import Suggest, profile_from, understand
 from jobmatch.records.access import public_view, worker_view
 from jobmatch.records.repository import Repository
 from jobmatch.records.service import text_query
 from jobmatch.records.vocab import TRAINING_RANK
+from jobmatch.reference import place_point
 
 Document = dict[str, Any]
 RRF_K = 60  # the usual reciprocal-rank constant: ranks beyond ~60 contribute little
@@ -75,7 +77,12 @@ def weighted_fusion(vector_hits: dict[str, float], text_hits: dict[str, float],
 def _extra_filters(params: MatchParams, target: str) -> list[Document]:
     filters: list[Document] = []
     place = "residence" if target == "workers" else "workplace"
-    if params.commune_code:
+    if params.commune_code and params.distance_km:
+        # "Within N km of that commune", not "inside it": the commune's point is the centre.
+        point, _ = place_point({"commune_code": params.commune_code})
+        if point:
+            filters.append({"geo_distance": {"distance": f"{params.distance_km}km", f"{place}.location": point}})
+    elif params.commune_code:
         filters.append({"term": {f"{place}.commune_code": params.commune_code}})
     if params.min_training_level:
         rank_field = "training_rank" if target == "workers" else "min_training_rank"
@@ -89,12 +96,46 @@ def _extra_filters(params: MatchParams, target: str) -> list[Document]:
     return filters
 
 
+def _radius(params: MatchParams) -> float | None:
+    """Return the request radius around each record's own place (none when it is around a named commune)."""
+    return None if params.commune_code else params.distance_km
+
+
+# Constraints whose counts would tell an employer something about disability: summed, never itemised.
+SENSITIVE_CONSTRAINTS = ("accommodation", "task_demand")
+# Fields the constraint check reads, fetched for the candidates the constraints excluded.
+CHECK_FIELDS = {"jobs": ["job_id", "status", "closed_at", "work_mode", "workplace", "occupation_code",
+                         "accommodations", "physical_demands"],
+                "workers": ["worker_id", "employment_status", "closed_at", "residence", "max_commute_km",
+                            "certificates", "disability"]}
+
+
+def count_exclusions(pairs: list[tuple[Document, Document]], eligible: set[str], key: str, side: str,
+                     max_km: float | None, hide_sensitive: bool, soft: tuple[str, ...] = ()) -> dict[str, int]:
+    """Count, per hard constraint, the retrieved candidates it excluded (a candidate may fail several).
+
+    Constraints in `soft` only flag a result, so they exclude nobody.
+    """
+    counts: dict[str, int] = {}
+    for job, worker in pairs:
+        candidate = worker if side == "workers" else job
+        if candidate[key] in eligible:
+            continue
+        for problem in constraints.violations(job, worker, max_km=max_km):
+            if problem in ("vacancy_not_open", "person_not_available") or problem in soft:
+                continue  # not candidates at all
+            name = "other" if hide_sensitive and problem in SENSITIVE_CONSTRAINTS else problem
+            counts[name] = counts.get(name, 0) + 1
+    return dict(sorted(counts.items()))
+
+
 class Matcher:
     """Find jobseekers for a vacancy and vacancies for a jobseeker."""
 
     def __init__(self, *, es: Any, prefix: str, embedder: Embedder, weights: dict[str, float],
                  boosts: dict[str, float], principal: Principal, today: date | None = None,
-                 retrieval: str = "rrf", rerank: bool = True, hide_sensitive: bool | None = None) -> None:
+                 retrieval: str = "rrf", rerank: bool = True, hide_sensitive: bool | None = None,
+                 suggest_occupations: Suggest | None = None) -> None:
         """`retrieval` picks the fusion (or a single retriever, for baselines); `rerank` orders by features.
 
         `hide_sensitive` drops reasons that reveal disability or a priority group (always for employers; also
@@ -113,22 +154,12 @@ class Matcher:
         self.principal = principal
         self.hide_sensitive = principal.role == "employer" if hide_sensitive is None else hide_sensitive
         self.today = today or date.today()
+        self.suggest_occupations = suggest_occupations
 
     # --- retrieval ----------------------------------------------------------------------------------------
-    def _retrieve(self, index: str, vector: list[float], text: str, filters: list[Document],
-                  must_not: list[Document], text_fields: list[str],
-                  folded: bool = False) -> list[tuple[Document, float, float]]:
-        """Return candidates best first as (document, fused score relative to the best, cosine similarity).
-
-        Vectors are never fetched: shipping 384 floats for each of ~200 candidates was the largest cost of a
-        match request (docs/benchmarks.md). Cosine comes from the kNN score (Elasticsearch scores cosine as
-        (1 + cos) / 2); the lexical-only candidates get theirs from one kNN query restricted to their ids.
-        Both retrievers go in one `_msearch` and count no hits (`track_total_hits: false` lets Lucene skip
-        blocks that cannot reach the top 100); see "Match endpoints under load" in docs/benchmarks.md.
-        """
-        condition = {"bool": {"filter": filters, "must_not": must_not}}
-        common = {"size": CANDIDATES, "track_total_hits": False,
-                  "_source": {"excludes": ["search_text", "search_text_folded", "embedding_text", "embedding"]}}
+    def _searches(self, index: str, vector: list[float], text: str, condition: Document, text_fields: list[str],
+                  folded: bool, source: Any) -> list[Document]:
+        common = {"size": CANDIDATES, "track_total_hits": False, "_source": source}
         searches: list[Document] = []
         if self.retrieval != "bm25":
             searches += [{"index": index}, {**common, "knn": {
@@ -136,11 +167,36 @@ class Matcher:
                 "filter": condition, "rescore_vector": RESCORE}}]
         if self.retrieval != "vector":
             searches += [{"index": index}, {**common, "query": {"bool": {
-                "filter": filters, "must_not": must_not, "must": [text_query(text, text_fields, folded=folded)]}}}]
+                **condition["bool"], "must": [text_query(text, text_fields, folded=folded)]}}}]
+        return searches
+
+    def _retrieve(self, index: str, vector: list[float], text: str, filters: list[Document],
+                  must_not: list[Document], text_fields: list[str], folded: bool = False,
+                  probe: tuple[list[Document], list[Document], list[str]] | None = None,
+                  ) -> tuple[list[tuple[Document, float, float]], list[Document]]:
+        """Return candidates best first as (document, fused score relative to the best, cosine similarity),
+        and the documents the same retrieval finds under `probe` (base filters only, the check's fields).
+
+        Vectors are never fetched: shipping 384 floats for each of ~200 candidates was the largest cost of a
+        match request (docs/benchmarks.md). Cosine comes from the kNN score (Elasticsearch scores cosine as
+        (1 + cos) / 2); the lexical-only candidates get theirs from one kNN query restricted to their ids.
+        All searches go in one `_msearch` and count no hits (`track_total_hits: false` lets Lucene skip
+        blocks that cannot reach the top 100); see "Match endpoints under load" in docs/benchmarks.md. The
+        probe, run without the hard constraints, tells how many candidates each constraint excluded.
+        """
+        excludes = {"excludes": ["search_text", "search_text_folded", "embedding_text", "embedding"]}
+        searches = self._searches(index, vector, text, {"bool": {"filter": filters, "must_not": must_not}},
+                                  text_fields, folded, excludes)
+        main = len(searches) // 2
+        if probe is not None:
+            searches += self._searches(index, vector, text, {"bool": {"filter": probe[0], "must_not": probe[1]}},
+                                       text_fields, folded, {"includes": probe[2]})
         responses = self.es.msearch(searches=searches)["responses"]
         for response in responses:
             if "error" in response:  # msearch reports a failed search inside a 200; do not rank on half the data
                 raise RuntimeError(f"match retrieval failed: {response['error']}")
+        probed = {h["_id"]: h["_source"] for r in responses[main:] for h in r["hits"]["hits"]}
+        responses = responses[:main]
         empty: dict[str, Any] = {"hits": {"hits": []}}
         knn_hits = empty if self.retrieval == "bm25" else responses[0]
         lexical_hits = empty if self.retrieval == "vector" else responses[-1]
@@ -159,18 +215,22 @@ class Matcher:
         else:
             fused = rrf([(h["_id"], h["_score"]) for h in knn_list], [(h["_id"], h["_score"]) for h in lexical_list])
         top = max(fused.values(), default=0.0) or 1.0
-        return [(by_id[i], fused[i] / top, cosine.get(i, 0.0)) for i in sorted(fused, key=lambda i: (-fused[i], i))]
+        ranked = [(by_id[i], fused[i] / top, cosine.get(i, 0.0)) for i in sorted(fused, key=lambda i: (-fused[i], i))]
+        return ranked, list(probed.values())
 
     # --- ranking ------------------------------------------------------------------------------------------
-    def _result(self, job: Document, worker: Document, scored: Scored, params: MatchParams,
+    def _result(self, job: Document, worker: Document, scored: Scored, flags: list[Flag], params: MatchParams,
                 side: str) -> Document:
         employer = self.principal.role == "employer"
-        reasons = [{"vi": r.vi, "en": r.en} for r in scored.reasons if not (self.hide_sensitive and r.sensitive)]
+        reasons = [{"vi": r.vi, "en": r.en, "status": r.status} for r in scored.reasons
+                   if not (self.hide_sensitive and r.sensitive)]
         if side == "workers":
             item: Document = {"worker_id": worker["worker_id"], "worker": worker_view(worker, self.principal)}
         else:
             item = {"job_id": job["job_id"], "job": public_view(job)}
-        item.update(score=round(scored.score, 4), reasons=reasons)
+        item.update(score=round(scored.score, 4), reasons=reasons,
+                    distance_km=None if scored.distance_km is None else round(scored.distance_km, 1),
+                    flags=[{"code": f.code, "vi": f.vi, "en": f.en} for f in flags])
         if params.explain:
             breakdown = scored.breakdown(self.weights)
             if employer:
@@ -178,74 +238,103 @@ class Matcher:
             item["breakdown"] = breakdown
         return item
 
-    def _rank(self, pairs: list[tuple[Document, Document, float, float]], params: MatchParams,
-              side: str) -> list[Document]:
-        eligible = [p for p in pairs if not constraints.violations(p[0], p[1], max_km=params.distance_km)]
-        scored = [(job, worker, score_pair(job, worker, similarity=cos, weights=self.weights, boosts=self.boosts,
-                                           today=self.today, side=side, retrieval=fused))
-                  for job, worker, fused, cos in eligible]
+    def _rank(self, pairs: list[tuple[Document, Document, float, float]], params: MatchParams, side: str,
+              soft: tuple[str, ...] = ()) -> list[Document]:
+        """Check, score and order the pairs; constraints in `soft` flag a pair instead of excluding it."""
+        scored = []
+        for job, worker, fused, cos in pairs:
+            problems = constraints.violations(job, worker, max_km=_radius(params))
+            if set(problems) - set(soft):
+                continue
+            flags = [soft_flag(problem, job, worker) for problem in problems]
+            result = score_pair(job, worker, similarity=cos, weights=self.weights, boosts=self.boosts,
+                                today=self.today, side=side, retrieval=fused, flags=flags)
+            scored.append((job, worker, result, flags))
         if self.rerank:  # otherwise keep the retrieval order (the baselines of the evaluation)
             key = "worker_id" if side == "workers" else "job_id"
             scored.sort(key=lambda t: (-round(t[2].score, 4), (t[1] if side == "workers" else t[0])[key]))
         # Views are built for the returned page only: copying ~200 records per request showed in the profile.
-        return [self._result(job, worker, result, params, side) for job, worker, result in scored[: params.size]]
+        return [self._result(job, worker, result, flags, params, side)
+                for job, worker, result, flags in scored[: params.size]]
+
+    def _matches(self, pairs: list[tuple[Document, Document, float, float]],
+                 probed: list[tuple[Document, Document]], side: str, params: MatchParams,
+                 soft: tuple[str, ...]) -> Document:
+        """Rank the pairs and count, among the probed candidates, those each hard constraint excluded."""
+        key = "worker_id" if side == "workers" else "job_id"
+        candidate = 1 if side == "workers" else 0
+        # A candidate that passed the constraints but fell outside the page is not "excluded".
+        eligible = {pair[candidate][key] for pair in pairs
+                    if not set(constraints.violations(pair[0], pair[1], max_km=_radius(params))) - set(soft)}
+        return {"items": self._rank(pairs, params, side, soft),
+                "excluded": count_exclusions(probed, eligible, key, side, _radius(params), self.hide_sensitive, soft)}
 
     # --- entry points -------------------------------------------------------------------------------------
-    def workers_for_job(self, job_id: str, params: MatchParams) -> list[Document]:
-        """Return the best eligible jobseekers for a vacancy, with reasons."""
+    def workers_for_job(self, job_id: str, params: MatchParams) -> Document:
+        """Return the best eligible jobseekers for a vacancy, with reasons and what each constraint excluded."""
         job = self.jobs.get(job_id, with_vectors=True).source
         if self.principal.role == "employer" and job.get("employer_id") != self.principal.employer_id:
             raise NotFound(f"no record with id {job_id}")
         return self._workers_for(job, job["embedding"], params)  # stored text: accented, no folded clauses
 
-    def _workers_for(self, job: Document, vector: list[float], params: MatchParams,
-                     folded: bool = False) -> list[Document]:
-        filters, must_not = constraints.worker_filters(job, today=self.today.isoformat(), max_km=params.distance_km)
-        filters += _extra_filters(params, "workers")
-        fields = ["search_text"]
+    def _workers_for(self, job: Document, vector: list[float], params: MatchParams, folded: bool = False,
+                     text: str | None = None, soft: tuple[str, ...] = ()) -> Document:
+        filters, must_not = constraints.worker_filters(job, today=self.today.isoformat(), max_km=_radius(params),
+                                                       certificates="certificate" not in soft)
+        base_filters, base_must_not = constraints.available_worker_filters(self.today.isoformat())
+        extra = _extra_filters(params, "workers")
         if self.principal.role == "employer":
-            filters.append({"term": {"consent.show_to_employers": True}})
-        text = " ".join([job.get("title", ""), *job.get("essential_skills", []), *job.get("optional_skills", [])])
-        candidates = self._retrieve(self.workers.alias, vector, text, filters, must_not, fields, folded)
-        return self._rank([(job, w, f, cos) for w, f, cos in candidates], params, "workers")
+            extra.append({"term": {"consent.show_to_employers": True}})
+        text = text or " ".join([job.get("title", ""), *job.get("essential_skills", []),
+                                 *job.get("optional_skills", [])])
+        candidates, probed = self._retrieve(self.workers.alias, vector, text, filters + extra, must_not,
+                                            ["search_text"], folded,
+                                            probe=(base_filters + extra, base_must_not, CHECK_FIELDS["workers"]))
+        return self._matches([(job, w, f, cos) for w, f, cos in candidates], [(job, w) for w in probed], "workers",
+                             params, soft)
 
-    def jobs_for_worker(self, worker_id: str, params: MatchParams) -> list[Document]:
-        """Return the best vacancies a jobseeker is eligible for, with reasons."""
+    def jobs_for_worker(self, worker_id: str, params: MatchParams) -> Document:
+        """Return the best vacancies a jobseeker is eligible for, with reasons and what each constraint excluded."""
         worker = self.workers.get(worker_id, with_vectors=True).source
         return self._jobs_for(worker, worker["embedding"], params)
 
-    def _jobs_for(self, worker: Document, vector: list[float], params: MatchParams,
-                  folded: bool = False) -> list[Document]:
-        filters, must_not = constraints.job_filters(worker, today=self.today.isoformat(), max_km=params.distance_km)
-        filters += _extra_filters(params, "jobs")
-        text = " ".join([*worker.get("skills", []), *(h.get("title", "") for h in worker.get("work_history", []))])
-        text = text or worker.get("embedding_text", "") or "việc làm"
-        candidates = self._retrieve(self.jobs.alias, vector, text, filters, must_not, ["title", "search_text"],
-                                    folded)
-        return self._rank([(j, worker, f, cos) for j, f, cos in candidates], params, "jobs")
+    def _jobs_for(self, worker: Document, vector: list[float], params: MatchParams, folded: bool = False,
+                  text: str | None = None, soft: tuple[str, ...] = ()) -> Document:
+        filters, must_not = constraints.job_filters(worker, today=self.today.isoformat(), max_km=_radius(params),
+                                                    certificates="certificate" not in soft,
+                                                    commute="commute" not in soft)
+        base_filters, base_must_not = constraints.open_job_filters(self.today.isoformat())
+        extra = _extra_filters(params, "jobs")
+        if not text:
+            text = " ".join([*worker.get("skills", []), *(h.get("title", "") for h in worker.get("work_history", []))])
+            text = text or worker.get("embedding_text", "") or "việc làm"
+        candidates, probed = self._retrieve(self.jobs.alias, vector, text, filters + extra, must_not,
+                                            ["title", "search_text"], folded,
+                                            probe=(base_filters + extra, base_must_not, CHECK_FIELDS["jobs"]))
+        return self._matches([(j, worker, f, cos) for j, f, cos in candidates], [(j, worker) for j in probed], "jobs",
+                             params, soft)
 
-    def search(self, request: Document, params: MatchParams) -> list[Document]:
-        """Match an ad-hoc profile or free text (a walk-in conversation) against vacancies or jobseekers."""
+    def search(self, request: Document, params: MatchParams) -> Document:
+        """Match free text (a walk-in conversation) and an optional profile against vacancies or jobseekers.
+
+        What the text says (place, training, licences, pay, experience, occupation) is read into a profile and
+        returned as `understood`, so the counsellor can correct it; fields given explicitly win. Only what is
+        stated is scored. Requirements the stated profile may not meet (a licence not mentioned, a commute
+        nobody limited) flag a result instead of hiding it.
+        """
         target, text = request["target"], request["text"]
+        understood = understand(text, target=target, suggest=self.suggest_occupations)
+        profile = profile_from(understood, request, target)
+        if understood.value("work_mode") and not params.work_mode:
+            params = replace(params, work_mode=understood.value("work_mode"))
         vector = self.embedder.embed_query(text)
-        place = {"commune_code": request["commune_code"]} if request.get("commune_code") else {}
+        soft = ("certificate",) if target == "workers" else (
+            ("certificate",) if profile.get("max_commute_km") is not None else ("certificate", "commute"))
         if target == "jobs":
-            profile: Document = {
-                "skills": request.get("skills") or [], "training_level": request.get("training_level") or "none",
-                "certificates": [{"name": c} for c in request.get("certificates") or []],
-                "desired_occupations": [request["occupation_code"]] if request.get("occupation_code") else [],
-                "max_commute_km": request.get("max_commute_km"), "residence": place,
-                "disability": {"accommodations_needed": request.get("accommodations") or []}}
+            worker = {"work_history": [], "employment_status": "unemployed", "embedding_text": text, **profile}
+            result = self._jobs_for(worker, vector, params, folded=True, text=text, soft=soft)
         else:
-            profile = {"essential_skills": request.get("skills") or [],
-                       "occupation_code": request.get("occupation_code") or "",
-                       "min_training_level": request.get("training_level") or "none",
-                       "certificates": request.get("certificates") or [],
-                       "accommodations": request.get("accommodations") or [], "workplace": place}
-        if target == "jobs":
-            worker = {"skills": [], "work_history": [], "employment_status": "unemployed", **profile,
-                      "embedding_text": text}
-            return self._jobs_for(worker, vector, params, folded=True)  # typed text may lack diacritics
-        job = {"status": "open", "title": text, "essential_skills": [], "optional_skills": [],
-               "accommodations": [], "physical_demands": {}, **profile}
-        return self._workers_for(job, vector, params, folded=True)
+            job = {"status": "open", "title": text, "essential_skills": [], "optional_skills": [],
+                   "accommodations": [], "physical_demands": {}, **profile}
+            result = self._workers_for(job, vector, params, folded=True, text=text, soft=soft)
+        return {**result, "understood": [item.as_dict() for item in understood.items]}

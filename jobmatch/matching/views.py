@@ -28,7 +28,7 @@ def matcher(**options: Any) -> Matcher:
 @blp.response(200, MatchList)
 def job_matches(args: dict[str, Any], job_id: str) -> Any:
     """Jobseekers who fit a vacancy, best first, with reasons (employers: consenting people, no private data)."""
-    return {"items": matcher().workers_for_job(job_id, MatchParams(**args))}
+    return matcher().workers_for_job(job_id, MatchParams(**args))
 
 
 @blp.route("/workers/<worker_id>/matches", methods=["GET"])
@@ -37,7 +37,7 @@ def job_matches(args: dict[str, Any], job_id: str) -> Any:
 @blp.response(200, MatchList)
 def worker_matches(args: dict[str, Any], worker_id: str) -> Any:
     """Vacancies a jobseeker is eligible for, best first, with reasons."""
-    return {"items": matcher().jobs_for_worker(worker_id, MatchParams(**args))}
+    return matcher().jobs_for_worker(worker_id, MatchParams(**args))
 
 
 @blp.route("/matches/search", methods=["POST"])
@@ -47,4 +47,4 @@ def worker_matches(args: dict[str, Any], worker_id: str) -> Any:
 @blp.response(200, MatchList)
 def search_matches(payload: dict[str, Any], args: dict[str, Any]) -> Any:
     """Match free text and an optional profile against vacancies or jobseekers."""
-    return {"items": matcher().search(payload, MatchParams(**args))}
+    return matcher().search(payload, MatchParams(**args))

@@ -110,12 +110,16 @@ def expand_location(data: Mapping[str, Any]) -> dict[str, Any]:
         "address": data.get("address"),
         "legacy": None,
         "location": None,
+        "location_source": None,
     }
     if ward:
         stored["legacy"] = {"province": reference.PROVINCE_LEGACY, "district_code": ward.district_code,
                             "district": ward.district, "ward_code": ward.ward_code, "ward": ward.ward}
     if data.get("lat") is not None:
-        stored["location"] = {"lat": data["lat"], "lon": data["lon"]}
+        stored["location"], stored["location_source"] = {"lat": data["lat"], "lon": data["lon"]}, "given"
+    else:  # a commute limit needs a point: the commune's own, so no place is left without a distance
+        stored["location"], stored["location_source"] = reference.place_point(
+            {"legacy_ward_code": data.get("legacy_ward_code"), "commune_code": commune.code})
     return stored
 
 

@@ -23,9 +23,10 @@ from jobmatch.embeddings import Embedder
 from jobmatch.errors import Conflict, ValidationFailed
 from jobmatch.records.fields import expand_location
 from jobmatch.records.repository import Page, Repository, Stored, require_etag
-from jobmatch.text import fold
+from jobmatch.text import fold, has_diacritics
 
 Document = dict[str, Any]
+FOLDED_FALLBACK_BOOST = 0.2  # weight of folded matches when the query has diacritics
 
 
 @dataclass(frozen=True)
@@ -62,7 +63,9 @@ def collapse_location(stored: Mapping[str, Any] | None) -> dict[str, Any] | None
     if not stored:
         return None
     legacy = stored.get("legacy") or {}
-    point = stored.get("location") or {}
+    # A point derived from the commune is not input: re-deriving keeps it in step with the commune.
+    point = stored.get("location") if stored.get("location_source") in (None, "given") else None
+    point = point or {}
     return {"commune_code": stored.get("commune_code"), "legacy_ward_code": legacy.get("ward_code"),
             "address": stored.get("address"), "lat": point.get("lat"), "lon": point.get("lon")}
 
@@ -229,7 +232,9 @@ def text_query(text: str, fields: list[str], *, folded: bool = True) -> Document
         {"multi_match": {"query": text, "fields": [f"{f}.bigram" for f in fields], "boost": 2.0}},
     ]
     if folded:
-        plain = fold(text)
-        should += [{"match": {"search_text_folded": {"query": plain, "boost": 1.0}}},
-                   {"match": {"search_text_folded.bigram": {"query": plain, "boost": 1.0}}}]
+        # Typed with accents, the folded copy is only a fallback: "may mặc" (sewing) must not rank "máy"
+        # (machine) alike. Typed without, it is the only way to match at all.
+        plain, boost = fold(text), (FOLDED_FALLBACK_BOOST if has_diacritics(text) else 1.0)
+        should += [{"match": {"search_text_folded": {"query": plain, "boost": boost}}},
+                   {"match": {"search_text_folded.bigram": {"query": plain, "boost": boost}}}]
     return {"bool": {"should": should, "minimum_should_match": 1}}

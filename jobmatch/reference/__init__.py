@@ -6,9 +6,11 @@ Built from ../shared/data by `scripts/build_reference.py`; read once per process
 from __future__ import annotations
 
 import csv
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 DATA = Path(__file__).resolve().parent / "data"
 PROVINCE_2025 = "Thành phố Cần Thơ"
@@ -123,7 +125,12 @@ def legacy_wards() -> dict[str, LegacyWard]:
 
 @cache
 def communes() -> dict[str, Commune]:
-    """Return the current communes by code; a commune is urban when it is a ward (phường)."""
+    """Return the current communes by code; a commune is urban when it is a ward (phường).
+
+    A current commune's centroid is the unweighted mean of the coordinates of the pre-2025 communes merged
+    into it (the source has no boundaries or populations to weight by); docs/geography.md says how far that
+    can be from any real address.
+    """
     grouped: dict[str, list[dict[str, str]]] = {}
     for row in _rows("communes.csv"):
         grouped.setdefault(row["commune_2025_code"], []).append(row)
@@ -135,3 +142,22 @@ def communes() -> dict[str, Commune]:
                                round(sum(float(r["lon"]) for r in rows) / len(rows), 6),
                                tuple(r["ward_code"] for r in rows))
     return result
+
+
+def place_point(place: Mapping[str, Any] | None) -> tuple[dict[str, float] | None, str | None]:
+    """Return the best known point of a place and where it comes from.
+
+    Given coordinates win; else the pre-2025 commune's own point (finer: 108 units); else the current
+    commune's centroid (43 units). A place without either code has no point.
+    """
+    if not place:
+        return None, None
+    if place.get("location"):
+        return dict(place["location"]), place.get("location_source") or "given"
+    ward = legacy_wards().get(((place.get("legacy") or {}).get("ward_code")) or place.get("legacy_ward_code") or "")
+    if ward:
+        return {"lat": ward.lat, "lon": ward.lon}, "legacy_ward"
+    commune = communes().get(place.get("commune_code") or "")
+    if commune:
+        return {"lat": commune.lat, "lon": commune.lon}, "commune_centroid"
+    return None, None

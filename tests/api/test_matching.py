@@ -76,8 +76,12 @@ def test_hard_constraints_exclude_and_eligible_people_rank(client, tokens, world
     assert found.index(ids["best"]) < found.index(ids["sewer"])
     best = next(item for item in response.get_json()["items"] if item["worker_id"] == ids["best"])
     assert best["breakdown"]["features"]["occupation"]["value"] == 1.0
-    assert any("có chứng chỉ hàn, trình độ trung cấp — yêu cầu: sơ cấp" in r["vi"] for r in best["reasons"])
-    assert any("km away" in r["en"] for r in best["reasons"])
+    statuses = {r["vi"]: r["status"] for r in best["reasons"]}
+    assert statuses["có Chứng chỉ hàn"] == statuses["trình độ trung cấp — đạt yêu cầu sơ cấp"] == "met"
+    assert any("km away" in r["en"] for r in best["reasons"]) and best["distance_km"] < 20
+    excluded = response.get_json()["excluded"]  # each hard constraint says how many it kept out
+    assert excluded["certificate"] >= 1 and excluded["commute"] >= 1
+    assert excluded["accommodation"] >= 1 and excluded["task_demand"] >= 1
 
 
 def test_disability_never_lowers_a_score(client, tokens, world):
@@ -97,6 +101,7 @@ def test_employers_get_consenting_people_without_private_details(client, world):
         assert "personal" not in item["worker"] and "disability" not in item["worker"]
         assert all("hỗ trợ" not in r["vi"] for r in item["reasons"])
         assert item["breakdown"]["boosts"] == {}
+    assert {"accommodation", "task_demand"}.isdisjoint(response.get_json()["excluded"])  # would reveal disability
 
 
 def test_jobs_for_a_worker_respect_licences(client, tokens, world):

@@ -29,7 +29,8 @@ def worker(**overrides):
     base = {"employment_status": "unemployed", "residence": {"commune_code": "phuong-soc-trang", "location": NEAR},
             "max_commute_km": 15, "certificates": [{"name": "Chứng chỉ hàn"}], "skills": ["Hàn hồ quang"],
             "desired_occupations": ["7212"], "training_level": "trung_cap", "experience_years": 3,
-            "desired_salary_min": 9_000_000, "registered_at": "2026-11-20"}
+            "desired_salary_min": 9_000_000, "registered_at": "2026-11-20",
+            "work_history": [{"title": "Thợ hàn", "occupation_code": "7212", "from_year": 2023, "to_year": 2026}]}
     base.update(overrides)
     return base
 
@@ -64,11 +65,30 @@ def test_higher_driving_licence_covers_lower_class():
     assert constraints.missing_certificate(job(occupation_code="8331"), driver) == "Giấy phép lái xe hạng D"
 
 
-def test_without_coordinates_commune_or_province_scale_commute():
-    j = job(workplace={"commune_code": "a"})
-    assert constraints.commute_fits(j, worker(residence={"commune_code": "a"}, max_commute_km=2))
-    assert not constraints.commute_fits(j, worker(residence={"commune_code": "b"}, max_commute_km=5))
-    assert constraints.commute_fits(j, worker(residence={"commune_code": "b"}, max_commute_km=40))
+def test_commune_only_places_are_measured_from_commune_points():
+    """A place given only as a commune code is measured from the commune's point: the limit always applies."""
+    vinh_chau = job(workplace={"commune_code": "phuong-vinh-chau"})
+    ke_sach = worker(residence={"commune_code": "xa-ke-sach"}, max_commute_km=30)
+    distance = constraints.distance_km(vinh_chau, ke_sach)
+    assert distance is not None and distance > 30
+    assert not constraints.commute_fits(vinh_chau, ke_sach)
+    assert constraints.commute_fits(vinh_chau, worker(residence={"commune_code": "phuong-vinh-chau"},
+                                                      max_commute_km=2))
+    # the pre-2025 commune's own point is finer than the merged commune's centroid
+    ward = worker(residence={"commune_code": "phuong-soc-trang", "legacy": {"ward_code": "31498"}})
+    assert constraints.distance_km(job(workplace={"commune_code": "phuong-soc-trang", "location": {
+        "lat": 9.622996, "lon": 105.983718}}), ward) == pytest.approx(0.0, abs=0.01)
+    # a search that named no place is not measured at all
+    assert constraints.distance_km(job(workplace={}), ke_sach) is None
+
+
+def test_commute_bands_filter_each_persons_limit_without_scripts():
+    bands = constraints.commute_bands({"lat": 9.6, "lon": 105.97}, None)["bool"]["should"]
+    ten = next(b for b in bands if '"lte": 10.0' in str(b).replace("'", '"'))
+    assert {"geo_distance": {"distance": "10.0km", "residence.location": {"lat": 9.6, "lon": 105.97}}} in \
+        ten["bool"]["filter"]
+    capped = constraints.commute_bands({"lat": 9.6, "lon": 105.97}, 7.0)["bool"]["should"]
+    assert all("7.0km" in str(b) or "2.0km" in str(b) or "5.0km" in str(b) for b in capped[:-1])
 
 
 def test_es_filters_mirror_the_rules():
@@ -104,11 +124,53 @@ def test_score_has_breakdown_and_bilingual_reasons():
     result = scoring.score_pair(job(), worker(), similarity=0.8, weights=config["weights"], boosts={}, today=TODAY)
     assert 0 < result.score <= 1
     assert set(result.features) == set(DEFAULT_WEIGHTS)
-    texts = " | ".join(r.vi for r in result.reasons)
-    assert "có chứng chỉ hàn, trình độ trung cấp — yêu cầu: sơ cấp" in texts
+    by_text = {r.vi: r.status for r in result.reasons}
+    assert by_text["trình độ trung cấp — đạt yêu cầu sơ cấp"] == "met"
+    assert by_text["có Chứng chỉ hàn"] == "met"
     assert any("holds Chứng chỉ hàn" in r.en for r in result.reasons)
     breakdown = result.breakdown(config["weights"])
     assert abs(sum(f["contribution"] for f in breakdown["features"].values()) - result.score) < 1e-3
+
+
+def test_unmet_requirements_read_as_unmet():
+    weights = load_matching_config(env={})["weights"]
+    result = scoring.score_pair(job(min_training_level="cao_dang", salary_min=5_000_000, salary_max=6_000_000),
+                                worker(desired_salary_min=8_000_000), similarity=0.5, weights=weights, boosts={},
+                                today=TODAY)
+    by_feature = {r.feature: r for r in result.reasons}
+    assert by_feature["training"].status == "not_met"
+    assert by_feature["training"].vi == "trình độ trung cấp — chưa đạt yêu cầu cao đẳng"
+    assert by_feature["salary"].status == "not_met"
+    assert by_feature["salary"].vi == "lương tối đa 6 triệu/tháng, thấp hơn mong muốn 8 triệu"
+
+
+def test_experience_is_cited_only_in_a_related_occupation():
+    weights = load_matching_config(env={})["weights"]
+    welder = worker(work_history=[{"title": "Thợ hàn", "occupation_code": "7212", "from_year": 2014,
+                                   "to_year": 2026}])
+    cited = scoring.score_pair(job(), welder, similarity=0.5, weights=weights, boosts={}, today=TODAY)
+    assert any(r.vi == "12 năm kinh nghiệm nghề thợ hàn" for r in cited.reasons)
+    waiter = scoring.score_pair(job(occupation_code="5131", occupation={"title_vi": "Nhân viên phục vụ bàn"},
+                                    min_experience_years=1), welder, similarity=0.5, weights=weights, boosts={},
+                                today=TODAY)
+    experience = [r for r in waiter.reasons if r.feature == "experience"]
+    assert [r.status for r in experience] == ["not_met"] and "12" not in experience[0].vi
+    uncoded = worker(work_history=[{"title": "thợ hàn", "from_year": 2014, "to_year": 2026}])
+    silent = scoring.score_pair(job(), uncoded, similarity=0.5, weights=weights, boosts={}, today=TODAY)
+    assert "experience" not in silent.features and not [r for r in silent.reasons if r.feature == "experience"]
+
+
+def test_unknown_features_are_left_out_not_scored_zero():
+    weights = load_matching_config(env={})["weights"]
+    walk_in = {"residence": {}, "skills": [], "certificates": [], "work_history": []}  # free text said nothing
+    result = scoring.score_pair(job(), walk_in, similarity=0.6, weights=weights, boosts={}, today=TODAY)
+    assert {"training", "experience", "salary", "skills", "distance", "occupation"}.isdisjoint(result.features)
+    assert result.breakdown(weights)["unknown"] == ["distance", "experience", "occupation", "salary", "skills",
+                                                    "training"]
+    untrained, trained = (scoring.score_pair(job(), {**walk_in, "training_level": level}, similarity=0.6,
+                                             weights=weights, boosts={}, today=TODAY) for level in ("none", "trung_cap"))
+    assert untrained.features["training"] < trained.features["training"] == 1.0
+    assert untrained.score < trained.score
 
 
 @pytest.mark.parametrize("attribute", [
