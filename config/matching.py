@@ -20,6 +20,7 @@ DEFAULT_WEIGHTS: dict[str, float] = {
     "experience": 1.0,     # years against the requirement
     "salary": 1.0,         # the person's wish against what the vacancy pays
     "distance": 1.0,       # commute against the person's maximum
+    "work_mode": 1.0,      # on site / remote / hybrid as the person wants (only when they said)
     "freshness": 0.5,      # recently posted vacancies / recently registered people first, all else equal
 }
 

@@ -57,6 +57,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("EMBEDDING_DEVICE", str, "cpu", "Torch device; the machines here have no GPU."),
     Setting("EMBEDDING_PRECISION", str, "fp32",
             "fp32, bf16 or int8; fp32 measured fastest at cosine >= 0.999 here (docs/benchmarks.md)."),
+    Setting("EMBEDDING_LANGUAGES", str, "en",
+            "Languages the model serves (comma-separated); other text is embedded via English taxonomy titles."),
+    Setting("TEXT_SEGMENTER", str, "pyvi",
+            "Vietnamese word segmenter: pyvi, underthesea or syllables; measured on the harness (docs/benchmarks.md)."),
     # --- HTTP API ------------------------------------------------------------------------------------
     Setting("API_HOST", str, "127.0.0.1", "Bind address of gunicorn; loopback unless deployed behind a proxy."),
     Setting("API_PORT", int, 8000, "Port of the API."),
@@ -124,6 +128,8 @@ def load_settings(env: Mapping[str, str] | None = None,
         values[setting.name] = _coerce(setting, raw)
     if values["EMBEDDING_PRECISION"] not in ("fp32", "bf16", "int8"):
         raise ConfigError(f"EMBEDDING_PRECISION: expected fp32, bf16 or int8, got {values['EMBEDDING_PRECISION']!r}")
+    if values["TEXT_SEGMENTER"] not in ("pyvi", "underthesea", "syllables"):
+        raise ConfigError(f"TEXT_SEGMENTER: expected pyvi, underthesea or syllables, got {values['TEXT_SEGMENTER']!r}")
     if values["ES_PASSWORD"] and not values["ES_USERNAME"]:
         raise ConfigError("ES_PASSWORD is set but ES_USERNAME is not")
     if values["ES_API_KEY"] and values["ES_USERNAME"]:

@@ -24,6 +24,8 @@ __all__ = ["alias_name", "check_models", "delete_prefix", "ensure", "prune", "re
 log = logging.getLogger(__name__)
 
 Embed = Callable[[Sequence[str]], list[list[float]]]
+# (index name, a batch of documents) -> the batch with derived fields brought up to date by the application
+Transform = Callable[[str, list[dict[str, Any]]], list[dict[str, Any]]]
 
 
 class IndexLifecycleError(RuntimeError):
@@ -108,11 +110,16 @@ def swap_alias(es: Elasticsearch, alias: str, old: str, new: str) -> None:
 
 
 def _copy_actions(es: Elasticsearch, source: str, target: str, embed: Embed | None, batch: int,
-                  query: dict[str, Any]) -> Iterator[dict[str, Any]]:
-    """Yield bulk index actions for the documents of `source` matching `query`, re-embedded if `embed`."""
+                  query: dict[str, Any], transform: Callable[[list[dict[str, Any]]], list[dict[str, Any]]] | None
+                  ) -> Iterator[dict[str, Any]]:
+    """Yield bulk index actions for the documents of `source` matching `query`, re-derived by `transform` and
+    re-embedded if `embed`."""
     pending: list[dict[str, Any]] = []
 
     def flush() -> Iterator[dict[str, Any]]:
+        if transform is not None:
+            for hit, doc in zip(pending, transform([hit["_source"] for hit in pending]), strict=True):
+                hit["_source"] = doc
         if embed is not None:
             texts = [hit["_source"].get("embedding_text") or "" for hit in pending]
             for hit, vector in zip(pending, embed(texts), strict=True):
@@ -131,10 +138,12 @@ def _copy_actions(es: Elasticsearch, source: str, target: str, embed: Embed | No
 
 
 def _copy(es: Elasticsearch, source: str, target: str, embed: Embed | None, batch: int,
-          query: dict[str, Any]) -> int:
+          query: dict[str, Any], transform: Callable[[list[dict[str, Any]]], list[dict[str, Any]]] | None = None
+          ) -> int:
     """Copy matching documents from `source` to `target`; raise if any fails; return how many were copied."""
     ok, errors = 0, []
-    for success, item in helpers.streaming_bulk(es, _copy_actions(es, source, target, embed, batch, query),
+    actions = _copy_actions(es, source, target, embed, batch, query, transform)
+    for success, item in helpers.streaming_bulk(es, actions,
                                                 chunk_size=batch, max_retries=5, raise_on_error=False):
         if success:
             ok += 1
@@ -154,10 +163,13 @@ def _set_write_block(es: Elasticsearch, index: str, blocked: bool) -> None:
 
 def rebuild(es: Elasticsearch, prefix: str, definition: IndexDefinition, model: ModelInfo | None,
             *, embed: Embed | None = None, batch: int = 500, after_copy: Callable[[], None] | None = None,
-            clock_margin: timedelta = timedelta(minutes=2)) -> tuple[str, str, int]:
+            clock_margin: timedelta = timedelta(minutes=2), transform: Transform | None = None
+            ) -> tuple[str, str, int]:
     """Build a new physical index from the current one and swap the alias; return (old, new, docs).
 
-    Writes keep going to the old index while it is copied (readers see it all along). Then the old index is
+    `transform` lets the application bring derived fields up to date on the way (a new version may derive
+    more than the old one stored). Writes keep going to the old index while it is copied (readers see it all
+    along). Then the old index is
     write-blocked for a moment (the app's writers retry on the block), everything written since the copy began
     is copied again, counts are verified and the alias moves in one atomic call: no write is lost.
     """
@@ -169,8 +181,13 @@ def rebuild(es: Elasticsearch, prefix: str, definition: IndexDefinition, model: 
     began = datetime.now(UTC) - clock_margin  # app servers' clocks stamp updated_at
     new = create_index(es, prefix, definition, model, with_alias=False)
     blocked = False
+    def per_batch(docs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        assert transform is not None
+        return transform(definition.name, docs)
+
+    step = per_batch if transform is not None else None
     try:
-        _copy(es, old, new, embed, batch, {"match_all": {}})
+        _copy(es, old, new, embed, batch, {"match_all": {}}, step)
         if after_copy is not None:
             after_copy()
         _set_write_block(es, old, True)
@@ -179,7 +196,7 @@ def rebuild(es: Elasticsearch, prefix: str, definition: IndexDefinition, model: 
         properties = definition.body(model)["mappings"]["properties"]
         since = ({"range": {"updated_at": {"gte": began.isoformat()}}} if "updated_at" in properties
                  else {"match_all": {}})  # small indices without timestamps are simply copied again
-        _copy(es, old, new, embed, batch, since)
+        _copy(es, old, new, embed, batch, since, step)
         es.indices.refresh(index=new)
         source_count = int(es.count(index=old)["count"])
         new_count = int(es.count(index=new)["count"])
@@ -196,7 +213,8 @@ def rebuild(es: Elasticsearch, prefix: str, definition: IndexDefinition, model: 
 
 
 def ensure(es: Elasticsearch, prefix: str, definitions: Iterable[IndexDefinition],
-           model: Callable[[], ModelInfo], model_name: str) -> list[tuple[str, str]]:
+           model: Callable[[], ModelInfo], model_name: str, transform: Transform | None = None
+           ) -> list[tuple[str, str]]:
     """Create missing indices and upgrade outdated ones; return (alias, what was done) per definition.
 
     `model` is called only when a vector mapping must be written, so a no-op run never loads the model.
@@ -217,7 +235,7 @@ def ensure(es: Elasticsearch, prefix: str, definitions: Iterable[IndexDefinition
             raise IndexLifecycleError(
                 f"{state.alias} is v{state.version}, newer than this code (v{definition.version})")
         else:
-            _old, new, count = rebuild(es, prefix, definition, model() if needs_model else None)
+            _old, new, count = rebuild(es, prefix, definition, model() if needs_model else None, transform=transform)
             done.append((state.alias, f"upgraded v{state.version} -> v{definition.version} ({count} docs, {new})"))
     return done
 

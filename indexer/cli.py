@@ -25,6 +25,7 @@ class IndexerContext:
     model_name: str
     model_info: Callable[[], ModelInfo]  # loads the model; called only when vectors are written
     embed: Callable[[Sequence[str]], list[list[float]]]
+    transform: aliases.Transform | None = None  # brings derived fields up to date while copying
 
 
 def _selected(names: Sequence[str]) -> list[IndexDefinition]:
@@ -60,7 +61,8 @@ def make_indices_group(context_factory: Callable[[], IndexerContext]) -> click.G
         """Create missing indices and move outdated ones to the current mapping version."""
         ctx = context_factory()
         try:
-            for alias, what in aliases.ensure(ctx.es, ctx.prefix, _selected(names), ctx.model_info, ctx.model_name):
+            for alias, what in aliases.ensure(ctx.es, ctx.prefix, _selected(names), ctx.model_info, ctx.model_name,
+                                              transform=ctx.transform):
                 click.echo(f"{alias:28} {what}")
         except aliases.IndexLifecycleError as exc:
             raise click.ClickException(str(exc)) from exc
@@ -77,7 +79,7 @@ def make_indices_group(context_factory: Callable[[], IndexerContext]) -> click.G
         for item in _selected(names):
             try:
                 old, new, count = aliases.rebuild(ctx.es, ctx.prefix, item, model if item.embedded else None,
-                                                  embed=ctx.embed if item.embedded else None)
+                                                  embed=ctx.embed if item.embedded else None, transform=ctx.transform)
             except aliases.IndexLifecycleError as exc:
                 raise click.ClickException(str(exc)) from exc
             click.echo(f"{aliases.alias_name(ctx.prefix, item.name):28} {old} -> {new} ({count} docs)")

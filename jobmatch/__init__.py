@@ -11,7 +11,7 @@ from flask import Flask
 from config.labour_market import load_labour_force
 from config.matching import load_matching_config
 from config.settings import load_settings
-from jobmatch import docs, errors, http
+from jobmatch import docs, errors, http, segmentation
 from jobmatch.auth import guard
 from jobmatch.auth.views import blp as tokens_blp
 from jobmatch.cli import jobmatch_cli
@@ -21,6 +21,7 @@ from jobmatch.exchange.views import blp as exchange_blp
 from jobmatch.extensions import EXT_KEY, AppState, JsonApi
 from jobmatch.health.views import blp as health_blp
 from jobmatch.jobs.views import blp as jobs_blp
+from jobmatch.lookups.views import blp as lookups_blp
 from jobmatch.matching.views import blp as matches_blp
 from jobmatch.metrics.views import blp as metrics_blp
 from jobmatch.placements.views import blp as placements_blp
@@ -57,11 +58,13 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     app.config.update(OPENAPI_CONFIG)
     app.json.ensure_ascii = False  # Vietnamese stays readable in responses
 
+    segmentation.configure(settings["TEXT_SEGMENTER"])
     app.extensions[EXT_KEY] = AppState(
         settings=settings,
         es=build_client(settings),
         embedder=Embedder(settings["EMBEDDING_MODEL"], batch_size=settings["EMBEDDING_BATCH_SIZE"],
-                          device=settings["EMBEDDING_DEVICE"], precision=settings["EMBEDDING_PRECISION"]),
+                          device=settings["EMBEDDING_DEVICE"], precision=settings["EMBEDDING_PRECISION"],
+                          languages=settings["EMBEDDING_LANGUAGES"]),
         matching=load_matching_config(),
         labour_force=load_labour_force(),
     )
@@ -73,7 +76,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     api.register_blueprint(health_blp)
     api.register_blueprint(tokens_blp)
     for blueprint in (employers_blp, jobs_blp, workers_blp, matches_blp, placements_blp, exchange_blp,
-                      metrics_blp, reports_blp):
+                      metrics_blp, reports_blp, lookups_blp):
         api.register_blueprint(blueprint)
     app.register_blueprint(docs.bp)
     app.register_blueprint(report_pages)

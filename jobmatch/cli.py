@@ -21,6 +21,7 @@ from jobmatch.extensions import state
 from jobmatch.imports import import_file
 from jobmatch.placements import history as placement_history
 from jobmatch.placements.service import PlacementService
+from jobmatch.records.refresh import transform_for
 from jobmatch.reports.build import generate
 from jobmatch.reports.scheduler import previous_month
 from jobmatch.startup import verify_indices
@@ -169,7 +170,7 @@ def _indexer_context() -> IndexerContext:
     embedder = app_state.embedder
     return IndexerContext(es=app_state.es, prefix=app_state.prefix, model_name=embedder.name,
                           model_info=lambda: ModelInfo(embedder.name, embedder.dimension),
-                          embed=embedder.embed_documents)
+                          embed=embedder.embed_documents, transform=transform_for(embedder))
 
 
 jobmatch_cli.add_command(make_indices_group(_indexer_context))

@@ -21,6 +21,7 @@ if TYPE_CHECKING:  # torch is heavy: import it only when the model is actually l
 
 log = logging.getLogger(__name__)
 
+UNSERVED = "unserved_text"  # embedding_basis of a vector made from text in a language the model does not serve
 PACKAGED_NAMES = {"sentence-transformers/all-MiniLM-L6-v2", "all-MiniLM-L6-v2"}
 
 
@@ -61,8 +62,11 @@ def with_precision(model: SentenceTransformer, precision: str) -> SentenceTransf
 class Embedder:
     """Encode texts into normalised vectors with one lazily loaded sentence-transformers model."""
 
-    def __init__(self, model: str, *, batch_size: int = 64, device: str = "cpu", precision: str = "fp32") -> None:
+    def __init__(self, model: str, *, batch_size: int = 64, device: str = "cpu", precision: str = "fp32",
+                 languages: str | frozenset[str] = "en") -> None:
         self.model_setting = model
+        # What the model was trained on (EMBEDDING_LANGUAGES): text in other languages is embedded via taxonomy.
+        self.languages = frozenset(languages.split(",") if isinstance(languages, str) else languages) - {""}
         self.name = model_identity(model)
         self.batch_size = batch_size
         self.device = device

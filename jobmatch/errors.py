@@ -38,10 +38,12 @@ class AppError(Exception):
     status = 500
     code = "internal_error"
 
-    def __init__(self, message: str, *, errors: dict[str, Any] | None = None, code: str | None = None) -> None:
+    def __init__(self, message: str, *, errors: dict[str, Any] | None = None, code: str | None = None,
+                 extra: dict[str, Any] | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.errors = errors
+        self.extra = extra or {}  # more for the caller to act on, e.g. the candidates to choose from
         if code:
             self.code = code
 
@@ -133,7 +135,8 @@ def http_exception_response(error: HTTPException) -> tuple[Response, int]:
 def app_error_response(error: AppError) -> tuple[Response, int]:
     """Render a domain error."""
     headers = {"WWW-Authenticate": "Bearer"} if error.status == 401 else None
-    return _respond(error_body(error.status, error.message, code=error.code, errors=error.errors), headers)
+    return _respond({**error_body(error.status, error.message, code=error.code, errors=error.errors), **error.extra},
+                    headers)
 
 
 def unexpected_error_response(error: Exception) -> tuple[Response, int]:

@@ -69,6 +69,10 @@ class RecordLoader:
             raise RowRejected(reasons) from exc
         if not data.get("external_id"):
             raise RowRejected({"external_id": ["is required for imports (it makes re-imports idempotent)"]})
+        try:
+            self.records.complete(data, None)
+        except ValidationFailed as exc:
+            raise RowRejected({**exc.errors["json"], **exc.extra}) from exc
         if self.spec is JOBS:
             try:
                 bind_employer(data, self._employer(data["employer_id"]))

@@ -36,3 +36,17 @@ def fold(text: str) -> str:
 def has_diacritics(text: str) -> bool:
     """Tell whether any letter carries a Vietnamese diacritic (or is đ): the text was typed with accents."""
     return any(ch in "đĐ" or unicodedata.normalize("NFD", ch) != ch for ch in text if ch.isalpha())
+
+
+def fold_chars(text: str) -> str:
+    """Fold diacritics and case character by character, so spans in the folded text are spans in `text`.
+
+    `text` must be NFC: every Vietnamese letter is then one code point and folds to one letter.
+    """
+    out = []
+    for ch in text:
+        if ch in "đĐ":
+            out.append("d")
+        else:
+            out.append(unicodedata.normalize("NFD", ch)[0].lower() if ch.isalpha() else ch.lower())
+    return "".join(out)

@@ -5,9 +5,15 @@
 
 Writes `jobmatch/reference/data/`:
 - `occupations.csv`: every ISCO-08 group (levels 1–4) with its English title from ESCO v1.1.1 and a Vietnamese
-  title: VSCO 2020 labels for levels 1–2 (transcribed, ../shared/data/vn_classifications), and for the 4-digit
-  unit groups common in the province a Vietnamese title written for jobmatch (`title_vi_source` says which).
-  VSCO 2020 unit groups follow ISCO-08 codes outside major group 0 and sub-major group 1x.
+  title, `title_vi_source` saying where it comes from: `vsco2020` (levels 1–2 from the transcribed legal
+  table; levels 3–4 from the best-effort transcription, where the VSCO code means the same group as ISCO-08:
+  major groups 2–9 outside the renumbered and collapsed groups), else `jobmatch` (written for the 68 unit
+  groups whose VSCO code differs or means another group, from `occupation_titles_vi_jobmatch.csv`, whose
+  `basis` column names the VSCO wording it follows, or says it is translated from ISCO-08).
+- `occupation_labels.csv`: every name the occupation autocoder matches, with its language and source: the
+  Vietnamese titles above, VSCO 2020 level-5 titles under their unit group, the everyday names and aliases of
+  `aliases/*.csv` (hand-written for jobmatch), ESCO occupations' English preferred and
+  alternative labels under their ISCO-08 unit group, and the ISCO-08 English titles.
 - `occupation_skills.csv`: per ISCO-08 unit group, the ESCO skills most often essential (and optional) across
   the ESCO occupations in that group, with counts. Labels come from ESCO, not from our own code.
 - `communes.csv`: the 108 pre-reform communes of Sóc Trăng (GSO codes, district, urban/rural, lat/lon) and the
@@ -31,9 +37,9 @@ ESCO_EN = "esco_v1.1.1/ESCO dataset - v1.1.1 - classification - en - csv.zip"
 ESCO_REL = "esco_v1.1.1/ESCO dataset - v1.1.1 - classification -  - csv.zip"
 SKILLS_PER_GROUP = 25
 
-# Vietnamese titles for the unit groups the centre sees most (Mekong Delta farming, seafood processing,
-# garments and footwear, construction, retail, transport, services). Written for jobmatch in the style of
-# VSCO 2020; other unit groups fall back to their VSCO sub-major group label.
+# Everyday Vietnamese names of the unit groups the centre sees most (Mekong Delta farming, seafood processing,
+# garments and footwear, construction, retail, transport, services), written for jobmatch; the autocoder
+# matches them beside the official VSCO 2020 titles.
 TITLES_VI = {
     "1120": "Giám đốc điều hành", "1221": "Quản lý kinh doanh và tiếp thị", "1321": "Quản lý sản xuất",
     "1323": "Quản lý xây dựng", "1420": "Quản lý bán buôn, bán lẻ",
@@ -86,6 +92,12 @@ def read_csv(path: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(handle))
 
 
+def read_hand_written(name: str) -> list[dict[str, str]]:
+    """Read a table written for jobmatch by hand (kept in OUT beside the derived ones); empty when absent."""
+    path = OUT / name
+    return read_csv(path) if path.exists() else []
+
+
 def slug(text: str) -> str:
     """Return an ASCII slug of a Vietnamese name ('Phường Sóc Trăng' -> 'phuong-soc-trang')."""
     folded = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
@@ -93,23 +105,76 @@ def slug(text: str) -> str:
     return "-".join("".join(c if c.isalnum() else " " for c in ascii_text.lower()).split())
 
 
+def vsco_detail(shared: Path) -> dict[str, dict[str, str]]:
+    """Return the best-effort VSCO 2020 rows (levels 1–5) by code, titles stripped."""
+    rows = read_csv(shared / "vn_classifications" / "vsco2020_levels1-5_best_effort.csv")
+    return {row["code"]: {**row, "title_vi": nfc(row["title_vi"])} for row in rows if row["code"]}
+
+
+def nfc(text: str) -> str:
+    """Return NFC text with white space folded."""
+    return " ".join(unicodedata.normalize("NFC", text).split())
+
+
+def aligned(code: str, vsco: dict[str, dict[str, str]], own: dict[str, dict[str, str]]) -> bool:
+    """Tell whether the VSCO 2020 group with this code is the ISCO-08 group with this code.
+
+    Major groups 0 and 1 are Vietnam-specific; elsewhere codes agree except the renumbered and collapsed groups,
+    for which jobmatch writes its own titles (`own`).
+    """
+    return code[0] not in "01" and code in vsco and code not in own and not any(c in own for c in (code[:3],))
+
+
 def build_occupations(shared: Path) -> list[dict[str, str]]:
-    """Return ISCO-08 groups with English and Vietnamese titles."""
+    """Return ISCO-08 groups with English and Vietnamese titles and the source of each title."""
     groups = read_zip_csv(shared / ESCO_EN, "ISCOGroups_en.csv")
-    vsco = {row["code"]: row["label_vi"] for row in read_csv(shared / "vn_classifications" / "vsco2020_level1_2.csv")}
+    legal = {row["code"]: row["label_vi"] for row in read_csv(shared / "vn_classifications" / "vsco2020_level1_2.csv")}
+    vsco = vsco_detail(shared)
+    own = {row["code"]: row for row in read_hand_written("occupation_titles_vi_jobmatch.csv")}
     rows = []
     for group in sorted(groups, key=lambda g: g["code"]):
         code = group["code"]
-        if code in TITLES_VI:
-            title_vi, source = TITLES_VI[code], "jobmatch"
-        elif len(code) <= 2 and code in vsco:
-            title_vi, source = vsco[code], "vsco2020"
+        if len(code) <= 2 and code in legal:
+            title_vi, source = legal[code], "vsco2020"
+        elif code in own:
+            title_vi, source = nfc(own[code]["title_vi"]), "jobmatch"
+        elif len(code) >= 3 and aligned(code, vsco, own):
+            title_vi, source = vsco[code]["title_vi"], "vsco2020"
         else:
             title_vi, source = "", ""
         rows.append({"code": code, "level": str(len(code)), "title_en": group["preferredLabel"].strip(),
-                     "title_vi": title_vi, "title_vi_source": source,
-                     "group_vi": vsco.get(code[:2], vsco.get(code[:1], ""))})
+                     "title_vi": title_vi, "title_vi_source": source, "title_vi_common": TITLES_VI.get(code, ""),
+                     "group_vi": legal.get(code[:2], legal.get(code[:1], ""))})
     return rows
+
+
+def build_labels(shared: Path, occupations: list[dict[str, str]]) -> list[dict[str, str]]:
+    """Return every name of every unit group the autocoder matches: (code, label, lang, source)."""
+    units = {row["code"]: row for row in occupations if row["level"] == "4"}
+    own = {row["code"] for row in read_hand_written("occupation_titles_vi_jobmatch.csv")}
+    found: dict[tuple[str, str], dict[str, str]] = {}
+
+    def add(code: str, label: str, lang: str, source: str) -> None:
+        label = nfc(label).lower()
+        if code in units and label and (code, label) not in found:
+            found[(code, label)] = {"code": code, "label": label, "lang": lang, "source": source}
+
+    for code, row in units.items():
+        add(code, row["title_vi"], "vi", row["title_vi_source"])
+        add(code, TITLES_VI.get(code, ""), "vi", "jobmatch")
+    for row in vsco_detail(shared).values():
+        parent = row["parent_code"]
+        if row["level"] == "5" and parent in units and parent[0] not in "01" and parent not in own:
+            add(parent, row["title_vi"], "vi", "vsco2020_l5")
+    for path in sorted((OUT / "aliases").glob("*.csv")):
+        for row in read_csv(path):
+            add(row["code"], row["alias"], "vi", f"jobmatch_{row['kind']}")
+    for code, row in units.items():
+        add(code, row["title_en"], "en", "isco08")
+    for row in read_zip_csv(shared / ESCO_EN, "occupations_en.csv"):
+        for label in [row["preferredLabel"], *row["altLabels"].split("\n")]:
+            add(row["iscoGroup"], label, "en", "esco")
+    return sorted(found.values(), key=lambda r: (r["code"], r["lang"], r["label"]))
 
 
 def build_skills(shared: Path) -> list[dict[str, str]]:
@@ -154,17 +219,20 @@ def write(path: Path, rows: list[dict[str, str]]) -> None:
         writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
         writer.writeheader()
         writer.writerows(rows)
-    print(f"{path.relative_to(REPO)}: {len(rows)} rows")
+    print(f"{path}: {len(rows)} rows")
 
 
 def main() -> None:
     """Build every table."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--shared", type=Path, default=REPO.parent / "shared" / "data")
+    parser.add_argument("--out", type=Path, default=OUT, help="Where to write (hand-written inputs stay in OUT).")
     args = parser.parse_args()
-    write(OUT / "occupations.csv", build_occupations(args.shared))
-    write(OUT / "occupation_skills.csv", build_skills(args.shared))
-    write(OUT / "communes.csv", build_communes(args.shared))
+    occupations = build_occupations(args.shared)
+    write(args.out / "occupations.csv", occupations)
+    write(args.out / "occupation_labels.csv", build_labels(args.shared, occupations))
+    write(args.out / "occupation_skills.csv", build_skills(args.shared))
+    write(args.out / "communes.csv", build_communes(args.shared))
 
 
 if __name__ == "__main__":

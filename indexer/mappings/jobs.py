@@ -27,6 +27,9 @@ def build(model: Any) -> dict[str, Any]:
         "title": vi_text(raw=True),
         "description": vi_text(),
         "occupation_code": keyword(),
+        "occupation_coding": {"properties": {"method": keyword(), "confidence": {"type": "float"},
+                                             "matched": {"type": "keyword", "index": False},
+                                             "candidates": {"type": "object", "enabled": False}}},
         "occupation": occupation(),
         "industry": keyword(),
         "workplace": location(),
@@ -57,6 +60,7 @@ def build(model: Any) -> dict[str, Any]:
         "reopen_reason": {"type": "text", "index": False},
         **search_fields(),
         "embedding_text": {"type": "text", "index": False},
+        "embedding_basis": keyword(),  # "text", or "unserved_text": a language the model does not read
         "embedding": vector_field(model.dims),
         **audit_fields(),
     }, analysis=True)

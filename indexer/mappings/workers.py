@@ -39,6 +39,7 @@ def build(model: Any) -> dict[str, Any]:
         "work_history": {"properties": {"title": {"type": "text", "index": False}, "occupation_code": keyword(),
                                         "employer": {"type": "text", "index": False},
                                         "from_year": {"type": "short"}, "to_year": {"type": "short"}}},
+        "work_history_codes": keyword(),  # per past job: its code, auto-coded from the title when confident, or ""
         "experience_years": {"type": "float"},
         "desired_occupations": keyword(),
         "desired_occupation_groups": keyword(),
@@ -59,6 +60,7 @@ def build(model: Any) -> dict[str, Any]:
                                    "show_to_employers": {"type": "boolean"}, "recorded_at": {"type": "date"}}},
         **search_fields(),
         "embedding_text": {"type": "text", "index": False},
+        "embedding_basis": keyword(),  # "text", or "unserved_text": a language the model does not read
         "embedding": vector_field(model.dims),
         **audit_fields(),
     }, analysis=True)

@@ -171,8 +171,8 @@ class ExchangeService:
         return session, invitations
 
     def _open_jobs(self, job_ids: list[str]) -> Iterator[Document]:
-        docs = self.es.mget(index=self.jobs.alias, ids=job_ids, _source_excludes=["embedding", "search_text",
-                                                                                 "search_text_folded"])["docs"]
+        internal = ["embedding", "search_text", "search_text_folded", "search_words"]
+        docs = self.es.mget(index=self.jobs.alias, ids=job_ids, _source_excludes=internal)["docs"]
         for doc in docs:
             if doc.get("found") and doc["_source"].get("status") == "open" and not doc["_source"].get("closed_at"):
                 yield doc["_source"]

@@ -51,7 +51,9 @@ class JobIn(StrictSchema):
     employer_id = fields.String(required=True, validate=validate.Length(min=1, max=64))
     title = Text(required=True)
     description = Text(load_default=None, allow_none=True, max_length=LONG_TEXT)
-    occupation_code = occupation_code(required=True, metadata={"description": "4-digit VSCO 2020 / ISCO-08 code"})
+    occupation_code = occupation_code(load_default=None, metadata={
+        "description": "4-digit VSCO 2020 / ISCO-08 code. Left out, it is coded from the title when the autocoder "
+                       "is confident enough (stored in `occupation_coding`), else 422 with `candidates`."})
     industry = choice(tuple(INDUSTRIES), load_default=None, allow_none=True)
     workplace = fields.Nested(LocationSchema, required=True)
     work_mode = choice(WORK_MODES, load_default="on_site")
@@ -95,6 +97,8 @@ class JobOut(Schema):
     title = fields.String()
     description = fields.String(allow_none=True)
     occupation_code = fields.String()
+    occupation_coding = fields.Dict(metadata={
+        "description": "How the code was set: manual, or auto with confidence, matched name and candidates."})
     occupation = fields.Dict()
     industry = fields.String(allow_none=True)
     workplace = fields.Dict()

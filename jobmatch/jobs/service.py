@@ -6,11 +6,13 @@ from datetime import date
 from typing import Any
 
 from indexer.naming import alias_name
+from jobmatch import language
 from jobmatch.auth.tokens import Principal
 from jobmatch.embeddings import Embedder
 from jobmatch.employers.service import SPEC as EMPLOYERS
 from jobmatch.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from jobmatch.jobs.schemas import JobIn
+from jobmatch.lookups.occupations import CONFIDENT, autocoder
 from jobmatch.records.repository import Page, Repository, Stored, require_etag
 from jobmatch.records.service import Document, RecordService, ResourceSpec, now_iso, term_filters
 from jobmatch.records.vocab import TRAINING_RANK
@@ -43,13 +45,17 @@ def _search_text(doc: Document) -> str:
     return " \n".join(p for p in parts if p)
 
 
-def embedding_text(doc: Document) -> str:
-    """Compose the text a vacancy is embedded from: occupation titles (vi + en), title, skills, description.
+def embedding_text(doc: Document, languages: frozenset[str]) -> str:
+    """Compose the text a vacancy is embedded from.
 
-    The English ESCO/ISCO title is what lets an English-trained model place a Vietnamese vacancy.
+    A model that serves the posting's language reads occupation titles (vi + en), title, skills and
+    description; an English-only model reading a Vietnamese posting gets the English title and ESCO skills
+    of its occupation instead (Vietnamese text is noise to it: docs/benchmarks.md, Vietnamese harness).
     """
     occ = doc["occupation"]
     skills = ", ".join([*doc.get("essential_skills", []), *doc.get("optional_skills", [])])
+    if not language.served(f"{doc['title']} {doc.get('description') or ''}", languages):
+        return language.taxonomy_text([doc["occupation_code"]])
     parts = [f"{occ['title_vi']} / {occ['title_en']}", doc["title"], f"Skills: {skills}" if skills else "",
              (doc.get("description") or "")[:600]]
     return ". ".join(p for p in parts if p)
@@ -67,9 +73,40 @@ def bind_employer(data: Document, employer: Document | None) -> None:
         data["industry"] = employer.get("industry")
 
 
+def complete_occupation(data: Document, previous: Document | None) -> None:
+    """Code a vacancy that came without `occupation_code` from its title, or refuse it with candidates.
+
+    A code the caller gives is `manual`; one the autocoder finds with enough confidence is stored with its
+    confidence, the name it matched and the runners-up, so a counsellor can review and re-code it. An
+    unchanged code keeps how it was coded.
+    """
+    code = data.get("occupation_code")
+    if code:
+        kept = previous and previous.get("occupation_code") == code and previous.get("occupation_coding")
+        data["occupation_coding"] = previous["occupation_coding"] if kept else {"method": "manual"}
+        return
+    best, candidates = autocoder().code(data["title"])
+    skills = data.get("essential_skills") or []
+    if best is None and skills:
+        best, candidates = max((best, candidates), autocoder().code(f"{data['title']} {' '.join(skills[:3])}"),
+                               key=lambda pair: pair[1][0].confidence if pair[1] else 0.0)
+    if best is None:
+        found = ", ".join(f"{c.code} {c.title_vi} ({c.confidence:.2f})" for c in candidates) or "none"
+        raise ValidationFailed(
+            "occupation_code is missing and the title could not be coded with confidence",
+            errors={"json": {"occupation_code": [
+                f"missing, and the title could not be coded with confidence (needs {CONFIDENT}); "
+                f"choose one of: {found}"]}},
+            extra={"candidates": {"occupation_code": [c.as_dict() for c in candidates]}})
+    data["occupation_code"] = best.code
+    data["occupation_coding"] = {"method": "auto", "confidence": round(best.confidence, 3), "matched": best.matched,
+                                 "candidates": [c.as_dict() for c in candidates]}
+
+
 SPEC = ResourceSpec(name="jobs", id_field="job_id", id_prefix="job", schema=JobIn, derive=_derive,
                     search_text=_search_text, embedding_text=embedding_text, location_fields=("workplace",),
-                    system_fields=("filled", "filled_by", "filled_at", "reopened_at", "reopen_reason"))
+                    system_fields=("filled", "filled_by", "filled_at", "reopened_at", "reopen_reason"),
+                    complete=complete_occupation)
 
 
 class JobService:

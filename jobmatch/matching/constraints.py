@@ -8,11 +8,10 @@ for the person's own protection and never lowers a score.
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 from jobmatch.records.vocab import ACCOMMODATIONS
-from jobmatch.reference import place_point
+from jobmatch.reference import haversine_km, place_point
 from jobmatch.text import fold
 
 Document = dict[str, Any]
@@ -48,13 +47,6 @@ PROVINCE_SCALE_KM = 30.0  # a person who states no commute limit is taken to tra
 # Upper bounds of commute-limit bands: without scripts, "each person's own limit" becomes one geo_distance
 # clause per band (a superset of the truth that the per-pair check then trims).
 COMMUTE_BANDS_KM = (2.0, 5.0, 10.0, 15.0, 20.0, 30.0, 50.0, 100.0, 500.0)
-
-
-def haversine_km(a: Document, b: Document) -> float:
-    """Return the great-circle distance in km between two {lat, lon} points."""
-    lat1, lon1, lat2, lon2 = map(math.radians, (a["lat"], a["lon"], b["lat"], b["lon"]))
-    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
-    return 2 * 6371.0 * math.asin(math.sqrt(h))
 
 
 def held_certificates(worker: Document) -> set[str]:

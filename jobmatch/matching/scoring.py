@@ -116,6 +116,14 @@ def freshness(day: str | None, today: date) -> float:
     return math.pow(0.5, max(0, age) / FRESHNESS_HALF_LIFE_DAYS)
 
 
+def coded_history(worker: Document) -> list[Document]:
+    """Return the work history with each job's code: as given, else as auto-coded at registration."""
+    codes = worker.get("work_history_codes") or []
+    history = worker.get("work_history") or []
+    return [{**item, "occupation_code": item.get("occupation_code") or (codes[i] if i < len(codes) else None)}
+            for i, item in enumerate(history)]
+
+
 def related_experience(history: list[Document], code: str, this_year: int) -> float | None:
     """Return the years spent in the same or a related occupation (same ISCO-08 sub-major group).
 
@@ -158,7 +166,7 @@ def _skills(job: Document, worker: Document, features: dict[str, float], reasons
 
 
 def _occupation(job: Document, worker: Document, features: dict[str, float], reasons: list[Reason]) -> None:
-    history = worker.get("work_history") or []
+    history = coded_history(worker)
     codes = list(worker.get("desired_occupations") or []) + [h["occupation_code"] for h in history
                                                               if h.get("occupation_code")]
     if not codes or not job.get("occupation_code"):
@@ -205,7 +213,7 @@ def _training(job: Document, worker: Document, features: dict[str, float], reaso
 def _experience(job: Document, worker: Document, features: dict[str, float], reasons: list[Reason],
                 today: date) -> None:
     need = job.get("min_experience_years") or 0
-    related = related_experience(worker.get("work_history") or [], job.get("occupation_code", ""), today.year)
+    related = related_experience(coded_history(worker), job.get("occupation_code", ""), today.year)
     if related is None:
         related = worker.get("stated_experience_years")  # said in free text, in the occupation asked about
     if related is None:
@@ -262,24 +270,43 @@ def _distance(job: Document, worker: Document, features: dict[str, float], reaso
     return distance
 
 
-def score_pair(job: Document, worker: Document, *, similarity: float, weights: dict[str, float],
+WORK_MODES_VI = {"on_site": "làm tại nơi làm việc", "remote": "làm từ xa / tại nhà", "hybrid": "kết hợp"}
+
+
+def _work_mode(job: Document, worker: Document, features: dict[str, float], reasons: list[Reason]) -> None:
+    wanted = worker.get("desired_work_modes") or []
+    if not wanted:
+        return
+    mode = job.get("work_mode") or "on_site"
+    features["work_mode"] = 1.0 if mode in wanted else 0.0
+    if mode in wanted and mode != "on_site":
+        reasons.append(Reason(WORK_MODES_VI[mode], f"work mode: {mode}", feature="work_mode"))
+    elif mode not in wanted:
+        reasons.append(Reason(f"{WORK_MODES_VI[mode]}, không như mong muốn ({WORK_MODES_VI[wanted[0]]})",
+                              f"work mode {mode}, not the {wanted[0]} wanted", NOT_MET, feature="work_mode"))
+
+
+def score_pair(job: Document, worker: Document, *, similarity: float | None, weights: dict[str, float],
                boosts: dict[str, float], today: date, side: str = "workers", retrieval: float = 0.0,
                flags: list[Flag] | None = None) -> Scored:
     """Score one pair; `side` is what is being ranked ("workers" for a vacancy, "jobs" for a person).
 
-    `retrieval` is the pair's fused retrieval score relative to the best candidate (0..1). Requirements the
+    `retrieval` is the pair's fused retrieval score relative to the best candidate (0..1); `similarity` the
+    cosine of the two vectors, None when unknown. Requirements the
     profile does not state are appended to `flags` when given.
     """
     reasons: list[Reason] = []
     flags = [] if flags is None else flags
-    features: dict[str, float] = {"semantic": max(0.0, min(1.0, similarity)),
-                                  "retrieval": max(0.0, min(1.0, retrieval))}
+    features: dict[str, float] = {"retrieval": max(0.0, min(1.0, retrieval))}
+    if similarity is not None:  # None: a vector of text the model cannot read says nothing
+        features["semantic"] = max(0.0, min(1.0, similarity))
     _occupation(job, worker, features, reasons)
     _skills(job, worker, features, reasons)
     _training(job, worker, features, reasons, flags)
     _experience(job, worker, features, reasons, today)
     _salary(job, worker, features, reasons)
     distance = _distance(job, worker, features, reasons)
+    _work_mode(job, worker, features, reasons)
 
     if (worker.get("disability") or {}).get("accommodations_needed"):
         # Not a feature: pairs whose needs are not met never get here, and a constant would lift disabled people.

@@ -8,22 +8,24 @@ without scripts) and ranks by the weighted features. No Flask here.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from indexer.naming import alias_name
+from jobmatch import language
 from jobmatch.auth.tokens import Principal
-from jobmatch.embeddings import Embedder
-from jobmatch.errors import NotFound
+from jobmatch.embeddings import UNSERVED, Embedder
+from jobmatch.errors import NotFound, ValidationFailed
 from jobmatch.matching import constraints
 from jobmatch.matching.scoring import Flag, Scored, score_pair, soft_flag
-from jobmatch.matching.understanding import Suggest, profile_from, understand
+from jobmatch.matching.understanding import Suggest, Understanding, profile_from, understand
 from jobmatch.records.access import public_view, worker_view
 from jobmatch.records.repository import Repository
 from jobmatch.records.service import text_query
 from jobmatch.records.vocab import TRAINING_RANK
 from jobmatch.reference import place_point
+from jobmatch.text import has_diacritics
 
 Document = dict[str, Any]
 RRF_K = 60  # the usual reciprocal-rank constant: ranks beyond ~60 contribute little
@@ -32,6 +34,7 @@ RRF_K = 60  # the usual reciprocal-rank constant: ranks beyond ~60 contribute li
 RESCORE = {"oversample": 2.0}
 CANDIDATES = 100  # per retriever, before re-checking constraints and ranking
 RETRIEVALS = ("rrf", "weighted", "bm25", "vector")
+LIKELY_OCCUPATION = 0.25  # a suggestion this sure may steer the vector of a query the model cannot read
 VECTOR_WEIGHT = 0.7  # share of the kNN score in weighted fusion (BM25 scores are max-normalised first)
 
 
@@ -101,6 +104,11 @@ def _radius(params: MatchParams) -> float | None:
     return None if params.commune_code else params.distance_km
 
 
+def unserved(doc: Document) -> bool:
+    """Tell whether a record's vector was made from text the model does not read (its similarity is noise)."""
+    return doc.get("embedding_basis") == UNSERVED
+
+
 # Constraints whose counts would tell an employer something about disability: summed, never itemised.
 SENSITIVE_CONSTRAINTS = ("accommodation", "task_demand")
 # Fields the constraint check reads, fetched for the candidates the constraints excluded.
@@ -157,11 +165,11 @@ class Matcher:
         self.suggest_occupations = suggest_occupations
 
     # --- retrieval ----------------------------------------------------------------------------------------
-    def _searches(self, index: str, vector: list[float], text: str, condition: Document, text_fields: list[str],
-                  folded: bool, source: Any) -> list[Document]:
+    def _searches(self, index: str, vector: list[float] | None, text: str, condition: Document,
+                  text_fields: list[str], folded: bool, source: Any) -> list[Document]:
         common = {"size": CANDIDATES, "track_total_hits": False, "_source": source}
         searches: list[Document] = []
-        if self.retrieval != "bm25":
+        if self.retrieval != "bm25" and vector is not None:
             searches += [{"index": index}, {**common, "knn": {
                 "field": "embedding", "query_vector": vector, "k": CANDIDATES, "num_candidates": 2 * CANDIDATES,
                 "filter": condition, "rescore_vector": RESCORE}}]
@@ -170,12 +178,15 @@ class Matcher:
                 **condition["bool"], "must": [text_query(text, text_fields, folded=folded)]}}}]
         return searches
 
-    def _retrieve(self, index: str, vector: list[float], text: str, filters: list[Document],
+    def _retrieve(self, index: str, vector: list[float] | None, text: str, filters: list[Document],
                   must_not: list[Document], text_fields: list[str], folded: bool = False,
                   probe: tuple[list[Document], list[Document], list[str]] | None = None,
-                  ) -> tuple[list[tuple[Document, float, float]], list[Document]]:
+                  ) -> tuple[list[tuple[Document, float, float | None]], list[Document]]:
         """Return candidates best first as (document, fused score relative to the best, cosine similarity),
         and the documents the same retrieval finds under `probe` (base filters only, the check's fields).
+
+        Without a `vector` (text the model cannot read and nothing to stand in for it) only the lexical side
+        runs and similarities are unknown (None).
 
         Vectors are never fetched: shipping 384 floats for each of ~200 candidates was the largest cost of a
         match request (docs/benchmarks.md). Cosine comes from the kNN score (Elasticsearch scores cosine as
@@ -184,10 +195,12 @@ class Matcher:
         blocks that cannot reach the top 100); see "Match endpoints under load" in docs/benchmarks.md. The
         probe, run without the hard constraints, tells how many candidates each constraint excluded.
         """
-        excludes = {"excludes": ["search_text", "search_text_folded", "embedding_text", "embedding"]}
+        excludes = {"excludes": ["search_text", "search_text_folded", "search_words", "embedding_text", "embedding"]}
         searches = self._searches(index, vector, text, {"bool": {"filter": filters, "must_not": must_not}},
                                   text_fields, folded, excludes)
         main = len(searches) // 2
+        if not searches:
+            return [], []
         if probe is not None:
             searches += self._searches(index, vector, text, {"bool": {"filter": probe[0], "must_not": probe[1]}},
                                        text_fields, folded, {"includes": probe[2]})
@@ -198,13 +211,13 @@ class Matcher:
         probed = {h["_id"]: h["_source"] for r in responses[main:] for h in r["hits"]["hits"]}
         responses = responses[:main]
         empty: dict[str, Any] = {"hits": {"hits": []}}
-        knn_hits = empty if self.retrieval == "bm25" else responses[0]
+        knn_hits = empty if self.retrieval == "bm25" or vector is None else responses[0]
         lexical_hits = empty if self.retrieval == "vector" else responses[-1]
         knn_list, lexical_list = knn_hits["hits"]["hits"], lexical_hits["hits"]["hits"]
         by_id = {h["_id"]: h["_source"] for h in knn_list + lexical_list}
-        cosine = {h["_id"]: 2 * h["_score"] - 1 for h in knn_list}
+        cosine: dict[str, float | None] = {h["_id"]: 2 * h["_score"] - 1 for h in knn_list}
         missing = [doc_id for doc_id in by_id if doc_id not in cosine]
-        if missing:
+        if missing and vector is not None:
             exact = self.es.search(index=index, size=len(missing), _source=False, track_total_hits=False, knn={
                 "field": "embedding", "query_vector": vector, "k": len(missing),
                 "num_candidates": max(len(missing), 10), "filter": {"ids": {"values": missing}}})
@@ -215,7 +228,8 @@ class Matcher:
         else:
             fused = rrf([(h["_id"], h["_score"]) for h in knn_list], [(h["_id"], h["_score"]) for h in lexical_list])
         top = max(fused.values(), default=0.0) or 1.0
-        ranked = [(by_id[i], fused[i] / top, cosine.get(i, 0.0)) for i in sorted(fused, key=lambda i: (-fused[i], i))]
+        ranked = [(by_id[i], fused[i] / top, None if vector is None or unserved(by_id[i]) else cosine.get(i, 0.0))
+                  for i in sorted(fused, key=lambda i: (-fused[i], i))]
         return ranked, list(probed.values())
 
     # --- ranking ------------------------------------------------------------------------------------------
@@ -238,7 +252,7 @@ class Matcher:
             item["breakdown"] = breakdown
         return item
 
-    def _rank(self, pairs: list[tuple[Document, Document, float, float]], params: MatchParams, side: str,
+    def _rank(self, pairs: list[tuple[Document, Document, float, float | None]], params: MatchParams, side: str,
               soft: tuple[str, ...] = ()) -> list[Document]:
         """Check, score and order the pairs; constraints in `soft` flag a pair instead of excluding it."""
         scored = []
@@ -257,7 +271,7 @@ class Matcher:
         return [self._result(job, worker, result, flags, params, side)
                 for job, worker, result, flags in scored[: params.size]]
 
-    def _matches(self, pairs: list[tuple[Document, Document, float, float]],
+    def _matches(self, pairs: list[tuple[Document, Document, float, float | None]],
                  probed: list[tuple[Document, Document]], side: str, params: MatchParams,
                  soft: tuple[str, ...]) -> Document:
         """Rank the pairs and count, among the probed candidates, those each hard constraint excluded."""
@@ -275,9 +289,13 @@ class Matcher:
         job = self.jobs.get(job_id, with_vectors=True).source
         if self.principal.role == "employer" and job.get("employer_id") != self.principal.employer_id:
             raise NotFound(f"no record with id {job_id}")
-        return self._workers_for(job, job["embedding"], params)  # stored text: accented, no folded clauses
+        if self.principal.role == "employer" and params.priority_groups:
+            # Filtering by a group the employer cannot see would reveal it (ethnicity, poverty): Decree 13/2023.
+            raise ValidationFailed.on_field("priority_groups", "employers cannot filter by priority group",
+                                            location="query", message="invalid filter")
+        return self._workers_for(job, None if unserved(job) else job["embedding"], params)
 
-    def _workers_for(self, job: Document, vector: list[float], params: MatchParams, folded: bool = False,
+    def _workers_for(self, job: Document, vector: list[float] | None, params: MatchParams, folded: bool = False,
                      text: str | None = None, soft: tuple[str, ...] = ()) -> Document:
         filters, must_not = constraints.worker_filters(job, today=self.today.isoformat(), max_km=_radius(params),
                                                        certificates="certificate" not in soft)
@@ -296,9 +314,9 @@ class Matcher:
     def jobs_for_worker(self, worker_id: str, params: MatchParams) -> Document:
         """Return the best vacancies a jobseeker is eligible for, with reasons and what each constraint excluded."""
         worker = self.workers.get(worker_id, with_vectors=True).source
-        return self._jobs_for(worker, worker["embedding"], params)
+        return self._jobs_for(worker, None if unserved(worker) else worker["embedding"], params)
 
-    def _jobs_for(self, worker: Document, vector: list[float], params: MatchParams, folded: bool = False,
+    def _jobs_for(self, worker: Document, vector: list[float] | None, params: MatchParams, folded: bool = False,
                   text: str | None = None, soft: tuple[str, ...] = ()) -> Document:
         filters, must_not = constraints.job_filters(worker, today=self.today.isoformat(), max_km=_radius(params),
                                                     certificates="certificate" not in soft,
@@ -308,11 +326,24 @@ class Matcher:
         if not text:
             text = " ".join([*worker.get("skills", []), *(h.get("title", "") for h in worker.get("work_history", []))])
             text = text or worker.get("embedding_text", "") or "việc làm"
+            folded = not has_diacritics(text)  # a record typed without accents matches through the folded copy
         candidates, probed = self._retrieve(self.jobs.alias, vector, text, filters + extra, must_not,
                                             ["title", "search_text"], folded,
                                             probe=(base_filters + extra, base_must_not, CHECK_FIELDS["jobs"]))
         return self._matches([(j, worker, f, cos) for j, f, cos in candidates], [(j, worker) for j in probed], "jobs",
                              params, soft)
+
+    def _vector_text(self, text: str, understood: Understanding) -> str | None:
+        """Return what to embed for a free-text query: the text if the model serves its language, else the
+        English titles and skills of the occupations it names (or the autocoder's likely ones), else None:
+        an English model's vector of Vietnamese text is noise, so the vector side is left out."""
+        if language.served(text, self.embedder.languages):
+            return text
+        codes = understood.values("occupation_code")
+        if not codes and self.suggest_occupations is not None:
+            codes = [code for code, _, confidence in self.suggest_occupations(text)[:2]
+                     if confidence >= LIKELY_OCCUPATION]
+        return language.taxonomy_text(codes) or None
 
     def search(self, request: Document, params: MatchParams) -> Document:
         """Match free text (a walk-in conversation) and an optional profile against vacancies or jobseekers.
@@ -325,9 +356,8 @@ class Matcher:
         target, text = request["target"], request["text"]
         understood = understand(text, target=target, suggest=self.suggest_occupations)
         profile = profile_from(understood, request, target)
-        if understood.value("work_mode") and not params.work_mode:
-            params = replace(params, work_mode=understood.value("work_mode"))
-        vector = self.embedder.embed_query(text)
+        vector_text = self._vector_text(text, understood)
+        vector = self.embedder.embed_query(vector_text) if vector_text else None
         soft = ("certificate",) if target == "workers" else (
             ("certificate",) if profile.get("max_commute_km") is not None else ("certificate", "commute"))
         if target == "jobs":

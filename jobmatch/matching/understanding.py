@@ -12,34 +12,22 @@ import re
 import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from functools import cache
 from typing import Any
 
-from jobmatch import reference
-from jobmatch.matching.constraints import haversine_km
+from jobmatch.lookups.places import find_places, free_span
 from jobmatch.records.vocab import TRAINING_LABELS_VI
-from jobmatch.text import has_diacritics
+from jobmatch.text import fold_chars
 
 Document = dict[str, Any]
 # An occupation suggester: text -> [(code, Vietnamese title, confidence 0..1)], best first.
 Suggest = Callable[[str], list[tuple[str, str, float]]]
 OCCUPATION_CONFIDENCE = 0.5  # below this a suggested occupation is not taken as what the person asked for
-NOT_OCCUPATION = ("commune_code", "salary_min", "max_commute_km", "experience_years", "shifts")
+NOT_OCCUPATION = ("commune_code", "salary_min", "max_commute_km", "experience_years", "shifts", "training_level",
+                  "work_mode", "contract_type")
+# What people say around the occupation at the counter ("em muốn tìm việc ..."): not part of it.
+FILLER = re.compile(r"(?<!\w)(?:em|anh|chi|toi|minh|con|chau|co|muon|tim|kiem|xin|viec lam|cong viec|viec|can|"
+                    r"duoc|gan|o|tai|nha|di|hoi|ve|tro len|tren|khoang|nam nay|tuoi|va|hoac|nhe|a|ah|nha)(?!\w)")
 DAYS_PER_MONTH = 26  # daily pay × 26 working days, as job boards convert it
-
-
-def fold_chars(text: str) -> str:
-    """Fold diacritics and case character by character, so spans in the folded text are spans in `text`.
-
-    `text` must be NFC: every Vietnamese letter is then one code point and folds to one letter.
-    """
-    out = []
-    for ch in text:
-        if ch in "đĐ":
-            out.append("d")
-            continue
-        out.append(unicodedata.normalize("NFD", ch)[0].lower() if ch.isalpha() else ch.lower())
-    return "".join(out)
 
 
 @dataclass
@@ -75,108 +63,6 @@ class Understanding:
         return [item.value for item in self.items if item.field == name]
 
 
-# --- places -----------------------------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class Place:
-    """A name a person may say for a place, and the current commune and point it stands for."""
-
-    name: str  # folded, the form matched
-    accented: str  # lower-case NFC, to refuse a match whose diacritics disagree
-    commune_code: str
-    point: tuple[float, float]
-    label: str
-    district_code: str | None = None  # for "phường N", which exists in several former towns
-    priority: int = 0  # current commune 3, pre-2025 commune 2, pre-2025 district 1
-
-
-NEEDS_PREFIX = {"an ninh"}  # place names that are also everyday words ("an ninh" = security work)
-_PREFIXES = ("xã ", "phường ", "thị trấn ", "huyện ", "thị xã ", "thành phố ")
-
-
-def _strip_prefix(name: str) -> str:
-    lowered = name.lower()
-    for prefix in _PREFIXES:
-        if lowered.startswith(prefix):
-            return name[len(prefix):]
-    return name
-
-
-def _nearest_commune(lat: float, lon: float) -> str:
-    here = {"lat": lat, "lon": lon}
-    return min(reference.communes().values(),
-               key=lambda c: haversine_km(here, {"lat": c.lat, "lon": c.lon})).code
-
-
-@cache
-def places() -> tuple[Place, ...]:
-    """Return every place name of both administrative generations, longest first."""
-    found: list[Place] = []
-
-    def add(name: str, code: str, point: tuple[float, float], label: str, priority: int,
-            district: str | None = None) -> None:
-        found.append(Place(fold_chars(name.lower()), name.lower(), code, point, label, district, priority))
-
-    for commune in reference.communes().values():
-        short = _strip_prefix(commune.name)
-        add(commune.name, commune.code, (commune.lat, commune.lon), commune.name, 3)
-        if short.lower() not in NEEDS_PREFIX:
-            add(short, commune.code, (commune.lat, commune.lon), commune.name, 3)
-    districts: dict[str, list[reference.LegacyWard]] = {}
-    for ward in reference.legacy_wards().values():
-        districts.setdefault(ward.district_code, []).append(ward)
-        current = reference.communes()[ward.commune_code].name
-        label = f"{current} (trước 2025: {ward.ward}, {ward.district})"
-        add(ward.ward, ward.commune_code, (ward.lat, ward.lon), label, 2, ward.district_code)
-        short = _strip_prefix(ward.ward)
-        if not ward.ward.startswith("Phường") and short.lower() not in NEEDS_PREFIX:
-            add(short, ward.commune_code, (ward.lat, ward.lon), label, 2, ward.district_code)
-    for code, wards in districts.items():
-        lat = sum(w.lat for w in wards) / len(wards)
-        lon = sum(w.lon for w in wards) / len(wards)
-        district = wards[0].district
-        label = f"{district} (trước 2025), khu vực {reference.communes()[_nearest_commune(lat, lon)].name}"
-        for name in (district, _strip_prefix(district)):
-            add(name, _nearest_commune(lat, lon), (lat, lon), label, 1, code)
-        if district.startswith("Thành phố"):
-            add("tp " + _strip_prefix(district), _nearest_commune(lat, lon), (lat, lon), label, 1, code)
-    return tuple(sorted(found, key=lambda p: (-len(p.name), -p.priority)))
-
-
-def _word_spans(folded: str, needle: str) -> list[tuple[int, int]]:
-    return [(m.start(), m.end()) for m in re.finditer(rf"(?<![\w]){re.escape(needle)}(?![\w])", folded)]
-
-
-def _free(taken: list[tuple[int, int]], span: tuple[int, int]) -> bool:
-    return all(span[1] <= a or span[0] >= b for a, b in taken)
-
-
-def find_places(text: str, folded: str, taken: list[tuple[int, int]]) -> list[tuple[Place, tuple[int, int]]]:
-    """Return the places named in the text (longest names first, no overlaps), resolving "phường N"."""
-    hits: list[tuple[Place, tuple[int, int]]] = []
-    for place in places():
-        for span in _word_spans(folded, place.name):
-            said = text[span[0]:span[1]]
-            if not _free(taken, span):
-                continue
-            if has_diacritics(said) and said.lower() != place.accented:
-                continue  # typed with other diacritics: another word, not this place
-            hits.append((place, span))
-            taken.append(span)
-    # "Phường 1" exists in three former towns: take the one whose town is also named, else the provincial city.
-    district_of = {p.name: p.district_code for p in places() if p.priority == 1}
-    towns = {p.district_code if p.priority == 1 else district_of.get(p.name) for p, _ in hits}
-    resolved = []
-    for place, span in hits:
-        if place.name.startswith("phuong ") and place.name.split()[-1].isdigit():
-            options = [p for p in places() if p.name == place.name]
-            place = next((p for p in options if p.district_code in towns),
-                         next((p for p in options if p.district_code == "941"), place))
-        resolved.append((place, span))
-    # The finest unit first: a pre-2025 commune (108) is more precise than a current one (43) or a district.
-    return sorted(resolved, key=lambda hit: ({2: 0, 3: 1, 1: 2}[hit[0].priority], hit[1]))
-
-
 # --- training, licences, pay, experience, work mode ---------------------------------------------------------
 
 TRAINING_PATTERNS: tuple[tuple[str, str], ...] = (
@@ -184,7 +70,8 @@ TRAINING_PATTERNS: tuple[tuple[str, str], ...] = (
     (r"(?:bang |tot nghiep |hoc )?dai hoc|cu nhan", "dai_hoc"),
     (r"(?:bang |tot nghiep |hoc )?cao dang", "cao_dang"),
     (r"(?:bang |tot nghiep |hoc )?trung cap(?: nghe)?", "trung_cap"),
-    (r"(?:bang |chung chi )?so cap(?: nghe)?|hoc nghe(?: \w+){0,3}? (?:\d+|mot|hai|ba|sau) thang|khoa (?:hoc )?ngan han", "so_cap"),
+    (r"(?:bang |chung chi )?so cap(?: nghe)?|hoc nghe(?: \w+){0,3}? (?:\d+|mot|hai|ba|sau) thang"
+     r"|khoa (?:hoc )?ngan han", "so_cap"),
     (r"chua (?:qua )?(?:dao tao|hoc nghe)|khong (?:co )?bang cap|chua co bang|lop \d+(?:/12)?|12/12|9/12",
      "none"),
 )
@@ -207,6 +94,17 @@ NIGHT = re.compile(r"ca dem|lam dem")
 PART_TIME = re.compile(r"ban thoi gian|part[ -]?time|lam them")
 
 
+TRADE_IN_COURSE = re.compile(r"hoc nghe ((?:\w+ ){1,3}?)(?:\d+|mot|hai|ba|sau) thang")
+
+
+def _keep_trade(folded: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Return the parts of a span to blank out, keeping a trade named inside it ("học nghề điện 3 tháng")."""
+    match = TRADE_IN_COURSE.search(folded, start, end)
+    if not match:
+        return [(start, end)]
+    return [(start, match.start(1)), (match.end(1), end)]
+
+
 def _licence_name(cls: str) -> str:
     return f"Giấy phép lái xe hạng {cls.upper()}"
 
@@ -215,7 +113,7 @@ def _take(folded: str, pattern: str | re.Pattern[str], taken: list[tuple[int, in
     found = []
     for match in re.finditer(pattern, folded):
         span = match.span()
-        if _free(taken, span) and (span[0] == 0 or not folded[span[0] - 1].isalnum()):
+        if free_span(taken, span) and (span[0] == 0 or not folded[span[0] - 1].isalnum()):
             found.append(match)
             taken.append(span)
     return found
@@ -257,7 +155,7 @@ def understand(text: str, *, target: str = "jobs", suggest: Suggest | None = Non
     for match in _take(folded, NO_EXPERIENCE, taken):
         add("experience_years", 0.0, "chưa có kinh nghiệm", match.span())
     for match in _take(folded, REMOTE, taken):
-        add("work_mode", "remote", "làm việc từ xa / tại nhà", match.span(), "filter")
+        add("work_mode", "remote", "làm việc từ xa / tại nhà", match.span())
     for match in _take(folded, NIGHT, taken):
         add("shifts", "night", "làm ca đêm", match.span())
     for match in _take(folded, PART_TIME, taken):
@@ -269,7 +167,10 @@ def understand(text: str, *, target: str = "jobs", suggest: Suggest | None = Non
         # Occupation words can sit inside a training or licence phrase ("học nghề điện 3 tháng"): only places,
         # pay, distances and years are blanked out before the autocoder reads the rest.
         blank = [item.span for item in result.items if item.field in NOT_OCCUPATION]
-        rest = "".join(" " if any(a <= i < b for a, b in blank) else ch for i, ch in enumerate(text)).strip()
+        blank = [span for start, end in blank for span in _keep_trade(folded, start, end)]
+        blank += [match.span() for match in FILLER.finditer(folded)]
+        rest = " ".join("".join(" " if any(a <= i < b for a, b in blank) else ch
+                                for i, ch in enumerate(text)).split())
         for code, title, confidence in suggest(rest)[:2] if rest else []:
             if confidence >= OCCUPATION_CONFIDENCE:
                 add("occupation_code", code, f"{title} ({code})", (0, len(text)))

@@ -6,7 +6,8 @@ from typing import Any
 
 from jobmatch.auth.tokens import Principal
 
-INTERNAL_FIELDS = ("embedding", "embedding_text", "search_text", "search_text_folded", "input_hash")
+INTERNAL_FIELDS = ("embedding", "embedding_text", "embedding_basis", "search_text", "search_text_folded",
+                   "search_words", "input_hash")
 # What an employer never sees of a jobseeker: contact and ID, disability (sensitive data), and the
 # attributes that invite discrimination.
 HIDDEN_FROM_EMPLOYERS = ("personal", "disability", "has_disability", "consent", "gender", "ethnicity",

@@ -19,14 +19,18 @@ from typing import Any
 from marshmallow import Schema, ValidationError
 
 from indexer.naming import alias_name
-from jobmatch.embeddings import Embedder
+from jobmatch import language
+from jobmatch.embeddings import UNSERVED, Embedder
 from jobmatch.errors import Conflict, ValidationFailed
 from jobmatch.records.fields import expand_location
 from jobmatch.records.repository import Page, Repository, Stored, require_etag
+from jobmatch.segmentation import segment
 from jobmatch.text import fold, has_diacritics
 
 Document = dict[str, Any]
 FOLDED_FALLBACK_BOOST = 0.2  # weight of folded matches when the query has diacritics
+ALL_LANGUAGES = frozenset({"vi", "en"})  # without a model (documents built for tests or benches): full text
+WORDS_BOOST = 4.0  # a whole-word match outranks the same syllables matched one by one
 
 
 @dataclass(frozen=True)
@@ -39,10 +43,14 @@ class ResourceSpec:
     schema: type[Schema]  # input schema (create and, merged, patch)
     derive: Callable[[Document], Document]  # stored fields computed from validated input
     search_text: Callable[[Document], str]  # what full-text search reads (folded copy stored too)
-    embedding_text: Callable[[Document], str] | None = None
+    # (document, languages the model serves) -> the text to embed
+    embedding_text: Callable[[Document, frozenset[str]], str] | None = None
     location_fields: tuple[str, ...] = ()
     private_fields: tuple[str, ...] = field(default=())  # never copied into search text
     system_fields: tuple[str, ...] = field(default=())  # kept by other services (placements); edits keep them
+    # Fills what the input may leave out (e.g. an auto-coded occupation), given the stored record if any;
+    # raises ValidationFailed when it cannot. Runs after validation on every write path, API and import.
+    complete: Callable[[Document, Document | None], None] | None = None
 
 
 def now_iso() -> str:
@@ -119,6 +127,7 @@ class RecordService:
         text = self.spec.search_text(doc)
         doc["search_text"] = text
         doc["search_text_folded"] = fold(text)
+        doc["search_words"] = segment(text)
         stamp = now_iso()
         previous = current.source if current else {}
         doc["created_at"] = previous.get("created_at", stamp)
@@ -132,8 +141,12 @@ class RecordService:
                 if keep in previous:
                     doc[keep] = previous[keep]
         if self.spec.embedding_text is not None:
-            embedding_text = self.spec.embedding_text(doc)
+            languages = self.embedder.languages if self.embedder is not None else ALL_LANGUAGES
+            embedding_text = self.spec.embedding_text(doc, languages)
             doc["embedding_text"] = embedding_text
+            # A vector of text the model cannot read is kept (the field is uniform) but marked, so the matcher
+            # leaves its similarity out instead of ranking by noise.
+            doc["embedding_basis"] = "text" if language.served(embedding_text, languages) else UNSERVED
             if previous.get("embedding_text") == embedding_text and previous.get("embedding"):
                 doc["embedding"] = previous["embedding"]  # unchanged text: no need to pay for the model
         return doc
@@ -154,11 +167,17 @@ class RecordService:
         self.embed_missing([doc])
         return doc
 
+    def complete(self, data: Document, previous: Document | None) -> None:
+        """Fill what validated input may leave out (the resource's `complete` hook), in place."""
+        if self.spec.complete is not None:
+            self.spec.complete(data, previous)
+
     # --- operations -----------------------------------------------------------------------------------
     def create(self, data: Document, *, actor: str | None) -> tuple[Stored, bool]:
         """Store a new record; return (record, created). Re-sending the same external record is a no-op."""
         doc_id = record_id(self.spec.id_prefix, data.get("external_id"), data.get("source"))
         existing = self.repo.find(doc_id) if data.get("external_id") else None
+        self.complete(data, existing.source if existing else None)
         if existing is not None:
             if existing.source.get("input_hash") == input_hash(data):
                 return existing, False
@@ -185,6 +204,7 @@ class RecordService:
         merged = {**self.input_view(current.source), **changes}
         merged = {k: v for k, v in merged.items() if v is not None}
         data = validate(self.spec.schema, merged)
+        self.complete(data, current.source)
         doc = self.build_embedded(data, doc_id=doc_id, current=current, actor=actor)
         return self.repo.replace(doc_id, doc, etag=etag)
 
@@ -231,6 +251,8 @@ def text_query(text: str, fields: list[str], *, folded: bool = True) -> Document
         {"multi_match": {"query": text, "fields": fields, "type": "best_fields", "boost": 3.0}},
         {"multi_match": {"query": text, "fields": [f"{f}.bigram" for f in fields], "boost": 2.0}},
     ]
+    if "search_text" in fields and has_diacritics(text):  # whole words first: "lập_trình_viên", not "viên"
+        should.insert(0, {"match": {"search_words": {"query": segment(text), "boost": WORDS_BOOST}}})
     if folded:
         # Typed with accents, the folded copy is only a fallback: "may mặc" (sewing) must not rank "máy"
         # (machine) alike. Typed without, it is the only way to match at all.

@@ -6,6 +6,7 @@ Built from ../shared/data by `scripts/build_reference.py`; read once per process
 from __future__ import annotations
 
 import csv
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -53,13 +54,15 @@ class Occupation:
     code: str
     level: int
     title_en: str
-    title_vi: str
+    title_vi: str  # VSCO 2020 where its group is this ISCO-08 group, else written for jobmatch
+    title_vi_source: str
+    title_vi_common: str  # the everyday name, where the official title is long
     group_vi: str
 
     @property
     def label_vi(self) -> str:
-        """Return the Vietnamese title, or the Vietnamese sub-major group when the unit has none yet."""
-        return self.title_vi or self.group_vi
+        """Return the name people use: the everyday name, else the title, else the Vietnamese sub-major group."""
+        return self.title_vi_common or self.title_vi or self.group_vi
 
 
 @dataclass(frozen=True)
@@ -97,7 +100,8 @@ def _rows(name: str) -> list[dict[str, str]]:
 def occupations() -> dict[str, Occupation]:
     """Return every ISCO-08 group by code (levels 1–4)."""
     return {row["code"]: Occupation(row["code"], int(row["level"]), row["title_en"], row["title_vi"],
-                                    row["group_vi"]) for row in _rows("occupations.csv")}
+                                    row["title_vi_source"], row["title_vi_common"], row["group_vi"])
+            for row in _rows("occupations.csv")}
 
 
 def unit_group(code: str) -> Occupation | None:
@@ -161,3 +165,10 @@ def place_point(place: Mapping[str, Any] | None) -> tuple[dict[str, float] | Non
     if commune:
         return {"lat": commune.lat, "lon": commune.lon}, "commune_centroid"
     return None, None
+
+
+def haversine_km(a: Mapping[str, float], b: Mapping[str, float]) -> float:
+    """Return the great-circle distance in km between two {lat, lon} points."""
+    lat1, lon1, lat2, lon2 = map(math.radians, (a["lat"], a["lon"], b["lat"], b["lon"]))
+    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    return 2 * 6371.0 * math.asin(math.sqrt(h))

@@ -5,9 +5,11 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Any
 
+from jobmatch import language
 from jobmatch.auth.tokens import Principal
 from jobmatch.embeddings import Embedder
 from jobmatch.errors import Forbidden, NotFound
+from jobmatch.lookups.occupations import autocoder
 from jobmatch.records.access import sees_all_workers
 from jobmatch.records.repository import Page, Stored
 from jobmatch.records.service import Document, RecordService, ResourceSpec, term_filters
@@ -25,6 +27,15 @@ def experience_years(history: list[Document], this_year: int) -> float:
     return float(total)
 
 
+def history_codes(history: list[Document]) -> list[str]:
+    """Return each past job's occupation: as coded, else auto-coded from its title when confident, else ""."""
+    codes = []
+    for item in history:
+        best = None if item.get("occupation_code") else autocoder().code(item.get("title") or "")[0]
+        codes.append(item.get("occupation_code") or (best.code if best else ""))
+    return codes
+
+
 def occupation_groups(codes: list[str]) -> list[str]:
     """Return every ISCO-08 group (1 to 4 digits) the codes belong to, for proximity filters."""
     return sorted({code[:n] for code in codes for n in (1, 2, 3, 4)})
@@ -32,8 +43,8 @@ def occupation_groups(codes: list[str]) -> list[str]:
 
 def _derive(doc: Document) -> Document:
     history = doc.get("work_history", [])
-    codes = list(doc.get("desired_occupations", [])) + [h["occupation_code"] for h in history
-                                                        if h.get("occupation_code")]
+    past = history_codes(history)
+    codes = list(doc.get("desired_occupations", [])) + [code for code in past if code]
     disability = doc.get("disability") or {}
     consent = dict(doc.get("consent") or {})
     if (consent.get("store_disability") or consent.get("show_to_employers")) and not consent.get("recorded_at"):
@@ -41,6 +52,7 @@ def _derive(doc: Document) -> Document:
     elif isinstance(consent.get("recorded_at"), datetime):
         consent["recorded_at"] = consent["recorded_at"].isoformat()
     derived: Document = {
+        "work_history_codes": past,
         "training_rank": TRAINING_RANK[doc["training_level"]],
         "experience_years": experience_years(history, date.today().year),
         "desired_occupation_groups": occupation_groups(codes),
@@ -66,15 +78,22 @@ def _search_text(doc: Document) -> str:
     return " \n".join(p for p in parts if p)
 
 
-def embedding_text(doc: Document) -> str:
+def embedding_text(doc: Document, languages: frozenset[str]) -> str:
     """Compose what a jobseeker is embedded from: wanted occupations (vi + en), skills, certificates, history.
 
-    Name, contact, ID, disability, gender and ethnicity never enter it.
+    An English-only model reading a Vietnamese profile gets the English titles and ESCO skills of the wanted
+    and past occupations (auto-coded history included) instead. Name, contact, ID, disability, gender and
+    ethnicity never enter it.
     """
     parts = ["; ".join(_titles(doc)), "Skills: " + ", ".join(doc.get("skills", [])) if doc.get("skills") else "",
              ", ".join(c["name"] for c in doc.get("certificates", [])),
              ", ".join(h["title"] for h in doc.get("work_history", []))]
-    return ". ".join(p for p in parts if p)
+    text = ". ".join(p for p in parts if p)
+    own = " ".join(parts[1:])  # what the person said, not the Vietnamese titles composed from their codes
+    codes = [*doc.get("desired_occupations", []), *(c for c in doc.get("work_history_codes", []) if c)]
+    if codes and own.strip() and not language.served(own, languages):
+        return language.taxonomy_text(codes)
+    return text
 
 
 SPEC = ResourceSpec(name="workers", id_field="worker_id", id_prefix="ws", schema=WorkerIn, derive=_derive,

@@ -102,6 +102,8 @@ def test_employers_get_consenting_people_without_private_details(client, world):
         assert all("hỗ trợ" not in r["vi"] for r in item["reasons"])
         assert item["breakdown"]["boosts"] == {}
     assert {"accommodation", "task_demand"}.isdisjoint(response.get_json()["excluded"])  # would reveal disability
+    leak = client.get(f"/api/v1/jobs/{world['job']}/matches?priority_groups=ethnic_minority", headers=headers)
+    assert leak.status_code == 422 and "priority_groups" in leak.get_json()["errors"]["query"]
 
 
 def test_jobs_for_a_worker_respect_licences(client, tokens, world):

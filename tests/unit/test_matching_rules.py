@@ -29,7 +29,7 @@ def worker(**overrides):
     base = {"employment_status": "unemployed", "residence": {"commune_code": "phuong-soc-trang", "location": NEAR},
             "max_commute_km": 15, "certificates": [{"name": "Chứng chỉ hàn"}], "skills": ["Hàn hồ quang"],
             "desired_occupations": ["7212"], "training_level": "trung_cap", "experience_years": 3,
-            "desired_salary_min": 9_000_000, "registered_at": "2026-11-20",
+            "desired_salary_min": 9_000_000, "registered_at": "2026-11-20", "desired_work_modes": ["on_site"],
             "work_history": [{"title": "Thợ hàn", "occupation_code": "7212", "from_year": 2023, "to_year": 2026}]}
     base.update(overrides)
     return base
@@ -166,9 +166,10 @@ def test_unknown_features_are_left_out_not_scored_zero():
     result = scoring.score_pair(job(), walk_in, similarity=0.6, weights=weights, boosts={}, today=TODAY)
     assert {"training", "experience", "salary", "skills", "distance", "occupation"}.isdisjoint(result.features)
     assert result.breakdown(weights)["unknown"] == ["distance", "experience", "occupation", "salary", "skills",
-                                                    "training"]
+                                                    "training", "work_mode"]
     untrained, trained = (scoring.score_pair(job(), {**walk_in, "training_level": level}, similarity=0.6,
-                                             weights=weights, boosts={}, today=TODAY) for level in ("none", "trung_cap"))
+                                             weights=weights, boosts={}, today=TODAY)
+                          for level in ("none", "trung_cap"))
     assert untrained.features["training"] < trained.features["training"] == 1.0
     assert untrained.score < trained.score
 

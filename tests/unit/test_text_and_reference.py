@@ -21,11 +21,14 @@ def test_occupations_cover_isco_levels_with_titles():
     table = reference.occupations()
     assert {o.level for o in table.values()} == {1, 2, 3, 4}
     assert sum(o.level == 4 for o in table.values()) == 436
-    assert reference.unit_group("7212").title_vi == "Thợ hàn"
-    assert reference.unit_group("7212").title_en == "Welders and flamecutters"
+    welder = reference.unit_group("7212")
+    assert (welder.title_vi, welder.title_vi_source) == ("Thợ hàn và thợ cắt kim loại bằng nhiệt", "vsco2020")
+    assert welder.label_vi == "Thợ hàn" and welder.title_en == "Welders and flamecutters"
     assert reference.unit_group("72") is None
-    unlabelled = reference.unit_group("2653")  # no Vietnamese unit title yet: falls back to its VSCO group
-    assert unlabelled.title_vi == "" and unlabelled.label_vi == "Nhà chuyên môn về luật pháp, văn hóa, xã hội"
+    units = [o for o in table.values() if o.level == 4]
+    assert all(o.title_vi and o.title_vi_source in ("vsco2020", "jobmatch") for o in units)
+    # VSCO 2020 numbers ISCO-08's secondary teachers 2331/2332 and its security guards 5401: titled by jobmatch
+    assert reference.unit_group("2330").title_vi_source == reference.unit_group("5414").title_vi_source == "jobmatch"
 
 
 def test_every_legacy_ward_maps_to_a_current_commune():
