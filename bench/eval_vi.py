@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import platform
 import statistics
 import sys
@@ -34,6 +33,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.eval_matching import ndcg
 from config.matching import load_matching_config
 from config.settings import load_settings
 from indexer.aliases import delete_prefix, ensure
@@ -43,6 +43,7 @@ from jobmatch.embeddings import Embedder
 from jobmatch.imports import import_file
 from jobmatch.matching.service import Matcher, MatchParams, rrf
 from jobmatch.records.service import record_id
+from jobmatch.records.service import text_query as matcher_text_query
 from jobmatch.search.client import build_client
 from jobmatch.text import fold
 
@@ -98,14 +99,6 @@ def posting_row(posting: dict[str, Any], employer_id: str, code: str) -> dict[st
             "certificates": posting["certificates"], "essential_skills": posting["skills"],
             "min_experience_years": posting["min_experience_years"], "shifts": posting["shifts"],
             "contract_type": posting["contract_type"], "openings": posting["openings"]}
-
-
-def ndcg(ranked: list[int], ideal: list[int], k: int = 10) -> float:
-    """Return nDCG@k with gains 2^grade - 1."""
-    def dcg(grades: list[int]) -> float:
-        return sum((2 ** g - 1) / math.log2(i + 2) for i, g in enumerate(grades[:k]))
-    best = dcg(sorted(ideal, reverse=True))
-    return dcg(ranked) / best if best else 0.0
 
 
 def build_world(es: Any, embedder: Embedder, tmp: Path, codes: dict[str, str]
@@ -174,6 +167,14 @@ class Methods:
     def bm25(self, query: dict[str, Any]) -> list[str]:
         """BM25 only: the chosen plain multi_match."""
         return [self.jobs[i] for i, _ in self._bm25_hits(self.query_text(query), self.bm25_variant)]
+
+    def text_query(self, query: dict[str, Any]) -> list[str]:
+        """The matcher's own Vietnamese text query alone (words, syllables, bigrams, folded fallback): no
+        constraints, vectors or ranking, to measure the analysis (e.g. the segmenter) by itself."""
+        text = self.query_text(query)
+        response = self.es.search(index=f"{PREFIX}jobs", size=DEPTH, _source=False, track_total_hits=False,
+                                  query=matcher_text_query(text, ["title", "search_text"], folded=True))
+        return [self.jobs[hit["_id"]] for hit in response["hits"]["hits"]]
 
     def vector(self, query: dict[str, Any]) -> list[str]:
         """Vector only: kNN of the raw text's embedding."""
@@ -289,7 +290,8 @@ def main() -> None:
               + f" -> {methods.bm25_variant}")
         results = {}
         for name, method in (("full matcher", methods.full), ("BM25 only", methods.bm25),
-                             ("vector only", methods.vector), ("plain hybrid (RRF)", methods.hybrid)):
+                             ("vector only", methods.vector), ("plain hybrid (RRF)", methods.hybrid),
+                             ("matcher's text query alone", methods.text_query)):
             methods.full(shown[0]) if name == "full matcher" else method(shown[0])  # warm caches and the model
             results[name] = evaluate(method, shown, grades)["rows"]
         print("\n| method | nDCG@10 | recall@50 | P@5 regulated | p50 ms | p95 ms |\n|---|---|---|---|---|---|")

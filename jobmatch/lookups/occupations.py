@@ -124,6 +124,6 @@ def autocoder() -> Autocoder:
     return Autocoder(labels)
 
 
-def suggest_occupations(text: str) -> list[tuple[str, str, float]]:
-    """Return (code, Vietnamese title, confidence) for free text: the autocoder as walk-in understanding uses it."""
-    return [(s.code, s.title_vi, s.confidence) for s in autocoder().suggest(text, size=3)]
+def suggest_occupations(text: str) -> list[tuple[str, str, float, str]]:
+    """Return (code, Vietnamese title, confidence, matched name) for free text, as walk-in understanding uses it."""
+    return [(s.code, s.title_vi, s.confidence, s.matched) for s in autocoder().suggest(text, size=3)]

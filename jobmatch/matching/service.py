@@ -34,6 +34,7 @@ RRF_K = 60  # the usual reciprocal-rank constant: ranks beyond ~60 contribute li
 RESCORE = {"oversample": 2.0}
 CANDIDATES = 100  # per retriever, before re-checking constraints and ranking
 RETRIEVALS = ("rrf", "weighted", "bm25", "vector")
+BEYOND_COMMUTE = 0.75  # score factor of a free-text result beyond the default commute (flagged, not hidden)
 LIKELY_OCCUPATION = 0.25  # a suggestion this sure may steer the vector of a query the model cannot read
 VECTOR_WEIGHT = 0.7  # share of the kNN score in weighted fusion (BM25 scores are max-normalised first)
 
@@ -263,6 +264,8 @@ class Matcher:
             flags = [soft_flag(problem, job, worker) for problem in problems]
             result = score_pair(job, worker, similarity=cos, weights=self.weights, boosts=self.boosts,
                                 today=self.today, side=side, retrieval=fused, flags=flags)
+            if "commute" in problems:  # farther than anyone travels unasked: shown, but after what is near
+                result.score *= BEYOND_COMMUTE
             scored.append((job, worker, result, flags))
         if self.rerank:  # otherwise keep the retrieval order (the baselines of the evaluation)
             key = "worker_id" if side == "workers" else "job_id"
@@ -341,7 +344,7 @@ class Matcher:
             return text
         codes = understood.values("occupation_code")
         if not codes and self.suggest_occupations is not None:
-            codes = [code for code, _, confidence in self.suggest_occupations(text)[:2]
+            codes = [code for code, _, confidence, _ in self.suggest_occupations(text)[:2]
                      if confidence >= LIKELY_OCCUPATION]
         return language.taxonomy_text(codes) or None
 

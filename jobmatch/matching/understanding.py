@@ -19,8 +19,8 @@ from jobmatch.records.vocab import TRAINING_LABELS_VI
 from jobmatch.text import fold_chars
 
 Document = dict[str, Any]
-# An occupation suggester: text -> [(code, Vietnamese title, confidence 0..1)], best first.
-Suggest = Callable[[str], list[tuple[str, str, float]]]
+# An occupation suggester: text -> [(code, Vietnamese title, confidence 0..1, the name that matched)], best first.
+Suggest = Callable[[str], list[tuple[str, str, float, str]]]
 OCCUPATION_CONFIDENCE = 0.5  # below this a suggested occupation is not taken as what the person asked for
 NOT_OCCUPATION = ("commune_code", "salary_min", "max_commute_km", "experience_years", "shifts", "training_level",
                   "work_mode", "contract_type")
@@ -171,9 +171,11 @@ def understand(text: str, *, target: str = "jobs", suggest: Suggest | None = Non
         blank += [match.span() for match in FILLER.finditer(folded)]
         rest = " ".join("".join(" " if any(a <= i < b for a, b in blank) else ch
                                 for i, ch in enumerate(text)).split())
-        for code, title, confidence in suggest(rest)[:2] if rest else []:
+        for code, title, confidence, matched in suggest(rest)[:2] if rest else []:
             if confidence >= OCCUPATION_CONFIDENCE:
-                add("occupation_code", code, f"{title} ({code})", (0, len(text)))
+                found = folded.find(fold_chars(matched))  # where it was said, when the name appears as such
+                span = (found, found + len(matched)) if found >= 0 else (0, len(text))
+                add("occupation_code", code, f"{title} ({code})", span)
     result.items.sort(key=lambda item: item.span)
     return result
 

@@ -28,7 +28,8 @@ from jobmatch.segmentation import segment
 from jobmatch.text import fold, has_diacritics
 
 Document = dict[str, Any]
-FOLDED_FALLBACK_BOOST = 0.2  # weight of folded matches when the query has diacritics
+FOLDED_FALLBACK_BOOST = 0.07  # share of folded matches when the query has diacritics (3 × 0.07 ≈ 0.2 as before)
+UNACCENTED_EXACT_SHARE = 0.2  # share of the accented-field clauses when the query has no diacritics
 ALL_LANGUAGES = frozenset({"vi", "en"})  # without a model (documents built for tests or benches): full text
 WORDS_BOOST = 4.0  # a whole-word match outranks the same syllables matched one by one
 
@@ -240,23 +241,25 @@ def term_filters(args: Mapping[str, Any], fields: Mapping[str, str]) -> list[Doc
 
 
 def text_query(text: str, fields: list[str], *, folded: bool = True) -> Document:
-    """Build the Vietnamese-aware full-text query: exact forms first, then bigrams, then folded forms.
+    """Build the Vietnamese-aware full-text query: whole words, exact syllables, bigrams, then folded forms.
 
-    `fields` are the accented text fields; each has a `.bigram` sub-field, and `search_text_folded` holds the
-    folded copy. Matching the accented form scores higher, so "thợ hàn" ranks its exact matches first while
-    "tho han" still finds them through the folded copy. Text taken from stored records is always accented, so
-    the matcher leaves the folded clauses out (`folded=False`): they doubled the terms for no new hits.
+    `fields` are the accented text fields; each has a `.bigram` sub-field, `search_text_folded` holds the
+    folded copy and `search_words` the word-segmented one. Typed with diacritics, exact forms lead and the
+    folded copy is only a fallback ("may mặc", sewing, must not rank "máy", machine, alike). Typed without,
+    the folded copy leads: against accented text an unaccented query matches only syllables that happen to
+    carry no accent, which is noise. `folded=False` leaves the folded clauses out for accented text taken
+    from stored records (they doubled the terms for no new hits).
     """
+    accented = has_diacritics(text)
+    exact = 1.0 if accented else UNACCENTED_EXACT_SHARE
     should: list[Document] = [
-        {"multi_match": {"query": text, "fields": fields, "type": "best_fields", "boost": 3.0}},
-        {"multi_match": {"query": text, "fields": [f"{f}.bigram" for f in fields], "boost": 2.0}},
+        {"multi_match": {"query": text, "fields": fields, "type": "best_fields", "boost": 3.0 * exact}},
+        {"multi_match": {"query": text, "fields": [f"{f}.bigram" for f in fields], "boost": 2.0 * exact}},
     ]
-    if "search_text" in fields and has_diacritics(text):  # whole words first: "lập_trình_viên", not "viên"
+    if "search_text" in fields and accented:  # whole words first: "lập_trình_viên", not "viên"
         should.insert(0, {"match": {"search_words": {"query": segment(text), "boost": WORDS_BOOST}}})
-    if folded:
-        # Typed with accents, the folded copy is only a fallback: "may mặc" (sewing) must not rank "máy"
-        # (machine) alike. Typed without, it is the only way to match at all.
-        plain, boost = fold(text), (FOLDED_FALLBACK_BOOST if has_diacritics(text) else 1.0)
-        should += [{"match": {"search_text_folded": {"query": plain, "boost": boost}}},
-                   {"match": {"search_text_folded.bigram": {"query": plain, "boost": boost}}}]
+    if folded or not accented:
+        plain, boost = fold(text), (FOLDED_FALLBACK_BOOST if accented else 1.0)
+        should += [{"match": {"search_text_folded": {"query": plain, "boost": 3.0 * boost}}},
+                   {"match": {"search_text_folded.bigram": {"query": plain, "boost": 2.0 * boost}}}]
     return {"bool": {"should": should, "minimum_should_match": 1}}

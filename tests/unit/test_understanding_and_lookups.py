@@ -49,9 +49,11 @@ def test_place_names_that_are_everyday_words_need_their_prefix():
 
 def test_occupations_come_from_the_suggester_above_a_confidence():
     def suggest(text):
-        return [("7212", "Thợ hàn", 0.9), ("7213", "Thợ gò", 0.3)]
-    understood = understand("thợ hàn gần Kế Sách", suggest=suggest)
+        return [("7212", "Thợ hàn", 0.9, "thợ hàn"), ("7213", "Thợ gò", 0.3, "thợ gò")]
+    understood = understand("em là thợ hàn, ở gần Kế Sách", suggest=suggest)
     assert understood.values("occupation_code") == ["7212"]
+    occupation = next(item for item in understood.items if item.field == "occupation_code")
+    assert occupation.text == "thợ hàn"  # the span is where the occupation was said
 
 
 def test_profile_has_only_what_was_said():
