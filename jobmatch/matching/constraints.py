@@ -110,7 +110,7 @@ def violations(job: Document, worker: Document, *, max_km: float | None = None) 
     if needs - set(job.get("accommodations") or []):
         problems.append("accommodation")
     limitations = set((worker.get("disability") or {}).get("functional_limitations") or [])
-    if limitations & set(excluded_limitations(job)):
+    if limitations and limitations & set(excluded_limitations(job)):  # most people state none: skip the work
         problems.append("task_demand")
     return problems
 

@@ -33,6 +33,7 @@ RRF_K = 60  # the usual reciprocal-rank constant: ranks beyond ~60 contribute li
 # from 0.974 to 0.999 over 1M vectors for ~4 ms (docs/benchmarks.md, "Vector retrieval over 1M vectors").
 RESCORE = {"oversample": 2.0}
 CANDIDATES = 100  # per retriever, before re-checking constraints and ranking
+PROBED = 50  # lexical candidates looked at without the hard constraints, to count what each one excluded
 RETRIEVALS = ("rrf", "weighted", "bm25", "vector")
 BEYOND_COMMUTE = 0.75  # score factor of a free-text result beyond the default commute (flagged, not hidden)
 LIKELY_OCCUPATION = 0.25  # a suggestion this sure may steer the vector of a query the model cannot read
@@ -167,8 +168,8 @@ class Matcher:
 
     # --- retrieval ----------------------------------------------------------------------------------------
     def _searches(self, index: str, vector: list[float] | None, text: str, condition: Document,
-                  text_fields: list[str], folded: bool, source: Any) -> list[Document]:
-        common = {"size": CANDIDATES, "track_total_hits": False, "_source": source}
+                  text_fields: list[str], folded: bool, source: Any, size: int = CANDIDATES) -> list[Document]:
+        common = {"size": size, "track_total_hits": False, "_source": source}
         searches: list[Document] = []
         if self.retrieval != "bm25" and vector is not None:
             searches += [{"index": index}, {**common, "knn": {
@@ -194,7 +195,8 @@ class Matcher:
         (1 + cos) / 2); the lexical-only candidates get theirs from one kNN query restricted to their ids.
         All searches go in one `_msearch` and count no hits (`track_total_hits: false` lets Lucene skip
         blocks that cannot reach the top 100); see "Match endpoints under load" in docs/benchmarks.md. The
-        probe, run without the hard constraints, tells how many candidates each constraint excluded.
+        probe, the lexical search run without the hard constraints, tells how many of the candidates it finds
+        each constraint excluded.
         """
         excludes = {"excludes": ["search_text", "search_text_folded", "search_words", "embedding_text", "embedding"]}
         searches = self._searches(index, vector, text, {"bool": {"filter": filters, "must_not": must_not}},
@@ -202,9 +204,9 @@ class Matcher:
         main = len(searches) // 2
         if not searches:
             return [], []
-        if probe is not None:
-            searches += self._searches(index, vector, text, {"bool": {"filter": probe[0], "must_not": probe[1]}},
-                                       text_fields, folded, {"includes": probe[2]})
+        if probe is not None:  # lexical only: a second kNN search doubled the node's work for a count
+            searches += self._searches(index, None, text, {"bool": {"filter": probe[0], "must_not": probe[1]}},
+                                       text_fields, folded, {"includes": probe[2]}, size=PROBED)
         responses = self.es.msearch(searches=searches)["responses"]
         for response in responses:
             if "error" in response:  # msearch reports a failed search inside a 200; do not rank on half the data
@@ -253,12 +255,12 @@ class Matcher:
             item["breakdown"] = breakdown
         return item
 
-    def _rank(self, pairs: list[tuple[Document, Document, float, float | None]], params: MatchParams, side: str,
-              soft: tuple[str, ...] = ()) -> list[Document]:
-        """Check, score and order the pairs; constraints in `soft` flag a pair instead of excluding it."""
+    def _rank(self, pairs: list[tuple[Document, Document, float, float | None]], problems_of: list[list[str]],
+              params: MatchParams, side: str, soft: tuple[str, ...] = ()) -> list[Document]:
+        """Score and order the pairs (`problems_of`: each pair's broken constraints); constraints in `soft` flag
+        a pair instead of excluding it."""
         scored = []
-        for job, worker, fused, cos in pairs:
-            problems = constraints.violations(job, worker, max_km=_radius(params))
+        for (job, worker, fused, cos), problems in zip(pairs, problems_of, strict=True):
             if set(problems) - set(soft):
                 continue
             flags = [soft_flag(problem, job, worker) for problem in problems]
@@ -280,10 +282,11 @@ class Matcher:
         """Rank the pairs and count, among the probed candidates, those each hard constraint excluded."""
         key = "worker_id" if side == "workers" else "job_id"
         candidate = 1 if side == "workers" else 0
+        problems_of = [constraints.violations(pair[0], pair[1], max_km=_radius(params)) for pair in pairs]
         # A candidate that passed the constraints but fell outside the page is not "excluded".
-        eligible = {pair[candidate][key] for pair in pairs
-                    if not set(constraints.violations(pair[0], pair[1], max_km=_radius(params))) - set(soft)}
-        return {"items": self._rank(pairs, params, side, soft),
+        eligible = {pair[candidate][key] for pair, problems in zip(pairs, problems_of, strict=True)
+                    if not set(problems) - set(soft)}
+        return {"items": self._rank(pairs, problems_of, params, side, soft),
                 "excluded": count_exclusions(probed, eligible, key, side, _radius(params), self.hide_sensitive, soft)}
 
     # --- entry points -------------------------------------------------------------------------------------
@@ -357,7 +360,7 @@ class Matcher:
         nobody limited) flag a result instead of hiding it.
         """
         target, text = request["target"], request["text"]
-        understood = understand(text, target=target, suggest=self.suggest_occupations)
+        understood = understand(text, suggest=self.suggest_occupations)
         profile = profile_from(understood, request, target)
         vector_text = self._vector_text(text, understood)
         vector = self.embedder.embed_query(vector_text) if vector_text else None

@@ -26,7 +26,7 @@ NOT_OCCUPATION = ("commune_code", "salary_min", "max_commute_km", "experience_ye
                   "work_mode", "contract_type")
 # What people say around the occupation at the counter ("em muốn tìm việc ..."): not part of it.
 FILLER = re.compile(r"(?<!\w)(?:em|anh|chi|toi|minh|con|chau|co|muon|tim|kiem|xin|viec lam|cong viec|viec|can|"
-                    r"duoc|gan|o|tai|nha|di|hoi|ve|tro len|tren|khoang|nam nay|tuoi|va|hoac|nhe|a|ah|nha)(?!\w)")
+                    r"duoc|gan|o|tai|nha|di|hoi|ve|tro len|tren|khoang|nam nay|tuoi|va|hoac|nhe|a|ah)(?!\w)")
 DAYS_PER_MONTH = 26  # daily pay × 26 working days, as job boards convert it
 
 
@@ -119,7 +119,7 @@ def _take(folded: str, pattern: str | re.Pattern[str], taken: list[tuple[int, in
     return found
 
 
-def understand(text: str, *, target: str = "jobs", suggest: Suggest | None = None) -> Understanding:
+def understand(text: str, *, suggest: Suggest | None = None) -> Understanding:
     """Read what a walk-in text says; occupations come from `suggest` (the autocoder) when given."""
     text = unicodedata.normalize("NFC", text)
     folded = fold_chars(text)

@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from jobmatch import language
-from jobmatch.embeddings import UNSERVED, Embedder
+from jobmatch.embeddings import Embedder
 from jobmatch.employers.service import SPEC as EMPLOYERS
 from jobmatch.exchange.service import SPEC as SESSIONS
 from jobmatch.jobs.service import SPEC as JOBS
@@ -37,7 +36,7 @@ def refresh_one(spec: ResourceSpec, doc: Document, languages: frozenset[str]) ->
         doc["work_history_codes"] = history_codes(doc.get("work_history") or [])
     if spec.embedding_text is not None and doc.get("embedding_text") is not None:
         text = spec.embedding_text(doc, languages)
-        doc["embedding_basis"] = "text" if language.served(text, languages) else UNSERVED
+        doc["embedding_basis"] = spec.embedding_basis(doc, languages) if spec.embedding_basis else "text"
         if text != doc["embedding_text"]:
             doc["embedding_text"] = text
             doc.pop("embedding", None)  # re-embedded below, in one batch

@@ -19,8 +19,7 @@ from typing import Any
 from marshmallow import Schema, ValidationError
 
 from indexer.naming import alias_name
-from jobmatch import language
-from jobmatch.embeddings import UNSERVED, Embedder
+from jobmatch.embeddings import Embedder
 from jobmatch.errors import Conflict, ValidationFailed
 from jobmatch.records.fields import expand_location
 from jobmatch.records.repository import Page, Repository, Stored, require_etag
@@ -46,6 +45,8 @@ class ResourceSpec:
     search_text: Callable[[Document], str]  # what full-text search reads (folded copy stored too)
     # (document, languages the model serves) -> the text to embed
     embedding_text: Callable[[Document, frozenset[str]], str] | None = None
+    # (document, languages) -> "text", or UNSERVED when that text is in a language the model does not read
+    embedding_basis: Callable[[Document, frozenset[str]], str] | None = None
     location_fields: tuple[str, ...] = ()
     private_fields: tuple[str, ...] = field(default=())  # never copied into search text
     system_fields: tuple[str, ...] = field(default=())  # kept by other services (placements); edits keep them
@@ -147,7 +148,7 @@ class RecordService:
             doc["embedding_text"] = embedding_text
             # A vector of text the model cannot read is kept (the field is uniform) but marked, so the matcher
             # leaves its similarity out instead of ranking by noise.
-            doc["embedding_basis"] = "text" if language.served(embedding_text, languages) else UNSERVED
+            doc["embedding_basis"] = self.spec.embedding_basis(doc, languages) if self.spec.embedding_basis else "text"
             if previous.get("embedding_text") == embedding_text and previous.get("embedding"):
                 doc["embedding"] = previous["embedding"]  # unchanged text: no need to pay for the model
         return doc

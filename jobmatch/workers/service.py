@@ -7,7 +7,7 @@ from typing import Any
 
 from jobmatch import language
 from jobmatch.auth.tokens import Principal
-from jobmatch.embeddings import Embedder
+from jobmatch.embeddings import UNSERVED, Embedder
 from jobmatch.errors import Forbidden, NotFound
 from jobmatch.lookups.occupations import autocoder
 from jobmatch.records.access import sees_all_workers
@@ -89,15 +89,31 @@ def embedding_text(doc: Document, languages: frozenset[str]) -> str:
              ", ".join(c["name"] for c in doc.get("certificates", [])),
              ", ".join(h["title"] for h in doc.get("work_history", []))]
     text = ". ".join(p for p in parts if p)
-    own = " ".join(parts[1:])  # what the person said, not the Vietnamese titles composed from their codes
-    codes = [*doc.get("desired_occupations", []), *(c for c in doc.get("work_history_codes", []) if c)]
-    if codes and own.strip() and not language.served(own, languages):
-        return language.taxonomy_text(codes)
+    if _codes(doc) and not _own_text_served(doc, languages):
+        return language.taxonomy_text(_codes(doc))
     return text
 
 
+def _codes(doc: Document) -> list[str]:
+    return [*doc.get("desired_occupations", []), *(c for c in doc.get("work_history_codes", []) if c)]
+
+
+def _own_text_served(doc: Document, languages: frozenset[str]) -> bool:
+    """Tell whether the model reads what the person said (skills, certificates, past jobs): not the Vietnamese
+    titles composed from their codes."""
+    own = " ".join([*doc.get("skills", []), *(c["name"] for c in doc.get("certificates", [])),
+                    *(h["title"] for h in doc.get("work_history", []))])
+    return not own.strip() or language.served(own, languages)
+
+
+def embedding_basis(doc: Document, languages: frozenset[str]) -> str:
+    """Return UNSERVED when the vector had to be made from text the model cannot read (no code to stand in)."""
+    return "text" if _codes(doc) or _own_text_served(doc, languages) else UNSERVED
+
+
 SPEC = ResourceSpec(name="workers", id_field="worker_id", id_prefix="ws", schema=WorkerIn, derive=_derive,
-                    search_text=_search_text, embedding_text=embedding_text, location_fields=("residence",),
+                    search_text=_search_text, embedding_text=embedding_text, embedding_basis=embedding_basis,
+                    location_fields=("residence",),
                     system_fields=("placed_at", "placement_id", "status_before_placement"))
 
 

@@ -38,3 +38,16 @@ def test_jobseeker_via_desired_and_auto_coded_past_occupations():
     assert "may công nghiệp" in worker_text(person, MULTILINGUAL)
     uncoded = {**person, "desired_occupations": [], "work_history_codes": [""]}
     assert worker_text(uncoded, ENGLISH) == worker_text(uncoded, MULTILINGUAL)  # nothing better to say
+
+
+def test_a_vector_of_unread_text_is_marked():
+    from jobmatch.embeddings import UNSERVED
+    from jobmatch.workers.service import embedding_basis
+
+    uncoded = {"desired_occupations": [], "skills": ["may công nghiệp"], "certificates": [],
+               "work_history": [{"title": "làm ruộng", "from_year": 2015}], "work_history_codes": [""]}
+    assert embedding_basis(uncoded, ENGLISH) == UNSERVED  # the matcher leaves its similarity out
+    assert embedding_basis(uncoded, MULTILINGUAL) == "text"
+    assert embedding_basis({**uncoded, "work_history_codes": ["6111"]}, ENGLISH) == "text"  # via the taxonomy
+    english = {**uncoded, "skills": ["sewing"], "work_history": [{"title": "farm worker", "from_year": 2015}]}
+    assert embedding_basis(english, ENGLISH) == "text"
