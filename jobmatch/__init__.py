@@ -50,8 +50,10 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     """Build the app: settings → shared objects → error handlers → auth guard → blueprints → CLI."""
     settings = load_settings(overrides=overrides)
     logging.basicConfig(level=settings["LOG_LEVEL"], format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    # The transport logs every request URL at INFO; keep only its warnings so logs stay small and impersonal.
-    logging.getLogger("elastic_transport").setLevel(logging.WARNING)
+    # The transport logs every request URL at INFO (too big, and URLs carry record ids): keep only its errors.
+    # Its retries log a traceback per failed attempt: during an outage that was one per request; the storage
+    # error handler logs one line per kind of failure a minute instead (jobmatch.errors).
+    logging.getLogger("elastic_transport").setLevel(logging.ERROR)
 
     app = Flask(__name__)
     app.config.update(settings)

@@ -41,7 +41,7 @@ def _store() -> TokenStore:
 def create_token(role: str, employer_id: str | None, label: str) -> None:
     """Issue a token and print it once; only its hash is stored."""
     try:
-        token, record = _store().create(role=role, employer_id=employer_id, label=label)
+        token, record = _store().issue(role=role, employer_id=employer_id, label=label)
     except AppError as exc:
         raise click.ClickException(f"{exc.message}: {exc.errors}") from exc
     click.echo(token)

@@ -8,8 +8,11 @@ build error responses themselves.
 from __future__ import annotations
 
 import logging
+import time
 from typing import Any
 
+from elastic_transport import ApiError, ConnectionTimeout, TransportError
+from elastic_transport import ConnectionError as TransportConnectionError
 from flask import Flask, Response, jsonify
 from werkzeug.exceptions import HTTPException
 
@@ -139,6 +142,42 @@ def app_error_response(error: AppError) -> tuple[Response, int]:
                     headers)
 
 
+RETRY_AFTER_SECONDS = 30  # what a client should wait before retrying while storage is unavailable
+_LOG_EVERY_SECONDS = 60.0  # one log line per kind of storage failure per minute, not a traceback per request
+_last_logged: dict[str, float] = {}
+
+
+def storage_failure_kind(error: Exception) -> str | None:
+    """Return what kind of storage failure an exception is (unreachable, timeout, write block, overloaded), or
+    None when it is not one: such failures are the service being unavailable, not a bug."""
+    if isinstance(error, ConnectionTimeout):
+        return "timeout"
+    if isinstance(error, TransportConnectionError):
+        return "unreachable"
+    if isinstance(error, ApiError):
+        text = str(error)
+        if error.meta.status == 429:
+            return "overloaded"
+        if "cluster_block_exception" in text or "index_create_block_exception" in text:
+            return "write_block"
+        if error.meta.status == 503:
+            return "unavailable"
+    return None
+
+
+def storage_error_response(error: Exception) -> tuple[Response, int]:
+    """Render an Elasticsearch failure: 503 with Retry-After for outages, else an unexpected error (500)."""
+    kind = storage_failure_kind(error)
+    if kind is None:
+        return unexpected_error_response(error)
+    now = time.monotonic()
+    if now - _last_logged.get(kind, -_LOG_EVERY_SECONDS) >= _LOG_EVERY_SECONDS:
+        _last_logged[kind] = now
+        log.warning("storage %s: %s (answering 503; logged once a minute)", kind, type(error).__name__)
+    return _respond(error_body(503, f"storage is unavailable ({kind.replace('_', ' ')}); retry later"),
+                    {"Retry-After": str(RETRY_AFTER_SECONDS)})
+
+
 def unexpected_error_response(error: Exception) -> tuple[Response, int]:
     """Render an unexpected exception as a 500 without leaking its text (it may hold personal data)."""
     log.exception("unhandled %s", type(error).__name__)
@@ -148,5 +187,7 @@ def unexpected_error_response(error: Exception) -> tuple[Response, int]:
 def register_error_handlers(app: Flask) -> None:
     """Install the handlers that render every error as JSON."""
     app.register_error_handler(AppError, app_error_response)
+    app.register_error_handler(TransportError, storage_error_response)
+    app.register_error_handler(ApiError, storage_error_response)
     app.register_error_handler(HTTPException, http_exception_response)
     app.register_error_handler(Exception, unexpected_error_response)

@@ -9,17 +9,52 @@ from typing import Any
 
 from flask import Flask, Response, request
 
-from jobmatch.errors import UnsupportedMediaType
+from jobmatch.errors import BadRequest, UnsupportedMediaType, ValidationFailed
 
 API_PREFIX = "/api/v1/"
 BODY_METHODS = {"POST", "PUT", "PATCH"}
 
 
+MAX_JSON_DEPTH = 32  # our bodies nest 4 levels; Python's parser recurses and fails far deeper than this
+
+
+def json_depth(raw: bytes) -> int:
+    """Return how deeply arrays and objects nest in a JSON text (strings skipped), without parsing it."""
+    depth = deepest = 0
+    in_string = escaped = False
+    for byte in raw:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif byte == 0x5C:  # backslash
+                escaped = True
+            elif byte == 0x22:  # quote
+                in_string = False
+        elif byte == 0x22:
+            in_string = True
+        elif byte in (0x5B, 0x7B):  # [ {
+            depth += 1
+            deepest = max(deepest, depth)
+        elif byte in (0x5D, 0x7D):
+            depth -= 1
+    return deepest
+
+
 def _require_json_body() -> None:
+    if not (request.path.startswith(API_PREFIX) and request.method in BODY_METHODS and request.content_length):
+        return
     # A form or text body would otherwise read as "all fields missing", which misleads the caller.
-    if (request.path.startswith(API_PREFIX) and request.method in BODY_METHODS
-            and request.content_length and not request.is_json):
+    if not request.is_json:
         raise UnsupportedMediaType("request bodies must be JSON (Content-Type: application/json)")
+    if json_depth(request.get_data(cache=True)) > MAX_JSON_DEPTH:
+        raise BadRequest(f"the JSON body nests deeper than {MAX_JSON_DEPTH} levels")
+    body = request.get_json(silent=True)
+    if body is not None and not isinstance(body, dict):  # unreadable JSON is answered by the view's parser (400)
+        raise ValidationFailed("the request body must be a JSON object",
+                               errors={"json": {"_schema": ["must be a JSON object"]}})
+    if body is None and request.get_data(cache=True).strip() == b"null":
+        raise ValidationFailed("the request body must be a JSON object",
+                               errors={"json": {"_schema": ["must be a JSON object, not null"]}})
 
 
 def init_app(app: Flask) -> None:

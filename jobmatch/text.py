@@ -20,9 +20,13 @@ def nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text).strip()
 
 
+_INVISIBLE = str.maketrans({c: None for c in "\u200b\u2060\ufeff\u200e\u200f\u00ad"})
+
+
 def clean(text: str) -> str:
-    """Return NFC text with runs of white space folded to one space."""
-    return _SPACES.sub(" ", nfc(text))
+    """Return NFC text with runs of white space folded to one space and invisible characters removed (a title
+    of only a zero-width space is blank)."""
+    return _SPACES.sub(" ", nfc(text.translate(_INVISIBLE))).strip()
 
 
 @lru_cache(maxsize=65536)  # skill and certificate names repeat across every pair the matcher scores

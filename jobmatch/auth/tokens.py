@@ -60,6 +60,7 @@ class TokenStore:
 
     def __init__(self, es: Elasticsearch, prefix: str) -> None:
         self.es = es
+        self.prefix = prefix
         self.alias = alias_name(prefix, INDEX)
 
     def create(self, *, role: str, employer_id: str | None = None, label: str = "",
@@ -78,6 +79,23 @@ class TokenStore:
         # op_type=create: a hash collision (never expected) fails instead of overwriting another token.
         self.es.index(index=self.alias, id=hash_token(token), document=record, op_type="create", refresh="wait_for")
         return token, record
+
+    def issue(self, *, role: str, employer_id: str | None = None, label: str = "") -> tuple[str, dict[str, Any]]:
+        """Issue a token for a caller (API or CLI): an employer token only for an existing, open employer."""
+        validate_grant(role, employer_id)
+        if employer_id is not None:
+            self.check_employer(employer_id)
+        return self.create(role=role, employer_id=employer_id, label=label)
+
+    def check_employer(self, employer_id: str) -> None:
+        """Refuse a token bound to an employer that does not exist or is closed (it could act for nobody)."""
+        try:
+            employer = self.es.get(index=alias_name(self.prefix, "employers"), id=employer_id)["_source"]
+        except NotFoundError:
+            employer = None
+        if employer is None or employer.get("closed_at"):
+            raise ValidationFailed.on_field("employer_id", f"no active employer with id {employer_id}",
+                                            message="invalid token request")
 
     def authenticate(self, token: str) -> Principal | None:
         """Return the principal for a token, or None when it is unknown or revoked."""

@@ -47,8 +47,8 @@ def list_tokens() -> Any:
 @blp.response(201, IssuedTokenSchema)
 def create_token(payload: dict[str, Any]) -> Any:
     """Issue a token; the response is the only time the token is shown."""
-    token, record = _store().create(role=payload["role"], employer_id=payload["employer_id"],
-                                    label=payload["label"])
+    token, record = _store().issue(role=payload["role"], employer_id=payload["employer_id"],
+                                   label=payload["label"])
     return {**record, "token": token}
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from jobmatch.records.fields import LocationSchema, StrictSchema, Text, choice
+from jobmatch.records.fields import LocationSchema, StrictSchema, Text, WholeNumber, choice
 from jobmatch.records.schemas import PageMeta
 
 MODES = ("onsite", "online")
@@ -41,7 +41,7 @@ class AttendanceIn(StrictSchema):
                              metadata={"description": "Jobseekers who came (invited or not)."})
     employers = fields.List(fields.String(validate=validate.Length(min=1, max=100)), load_default=list,
                             validate=validate.Length(max=500))
-    walk_ins = fields.Integer(load_default=0, validate=validate.Range(min=0, max=100_000),
+    walk_ins = WholeNumber(load_default=0, validate=validate.Range(min=0, max=100_000),
                               metadata={"description": "Unregistered visitors counted at the door."})
 
 

@@ -11,6 +11,7 @@ from jobmatch.records.fields import (
     LocationSchema,
     StrictSchema,
     Text,
+    WholeNumber,
     check_unique,
     choice,
     choices,
@@ -60,9 +61,9 @@ class JobIn(StrictSchema):
     contract_type = choice(CONTRACT_TYPES, load_default="indefinite")
     hours_per_week = fields.Float(load_default=None, allow_none=True, validate=validate.Range(min=1, max=72))
     shifts = choices(SHIFTS, load_default=list)
-    openings = fields.Integer(load_default=1, validate=validate.Range(min=1, max=10_000))
-    salary_min = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=0, max=MAX_SALARY))
-    salary_max = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=0, max=MAX_SALARY))
+    openings = WholeNumber(load_default=1, validate=validate.Range(min=1, max=10_000))
+    salary_min = WholeNumber(load_default=None, allow_none=True, validate=validate.Range(min=0, max=MAX_SALARY))
+    salary_max = WholeNumber(load_default=None, allow_none=True, validate=validate.Range(min=0, max=MAX_SALARY))
     min_training_level = choice(TRAINING_LEVELS, load_default="none")
     certificates = texts(load_default=list, metadata={"description": "Named certificates the job requires."})
     essential_skills = texts(load_default=list)
@@ -131,7 +132,7 @@ class JobOut(Schema):
 
 
 class JobReopenSchema(StrictSchema):
-    openings = fields.Integer(required=True, validate=validate.Range(min=1, max=10_000),
+    openings = WholeNumber(required=True, validate=validate.Range(min=1, max=10_000),
                               metadata={"description": "Openings in total, more than those already filled."})
     reason = Text(required=True, max_length=500)
 

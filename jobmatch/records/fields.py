@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, ClassVar
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
@@ -31,6 +31,18 @@ class Text(fields.String):
 
     def _deserialize(self, value: Any, attr: str | None, data: Mapping[str, Any] | None, **kwargs: Any) -> str:
         return clean(super()._deserialize(value, attr, data, **kwargs))
+
+
+class WholeNumber(fields.Integer):
+    """An integer that refuses fractions (2.5) instead of truncating them; integral text ("3", from CSV) is fine."""
+
+    default_error_messages: ClassVar[dict[str, str]] = {"invalid": "Not a valid whole number."}
+
+    def _deserialize(self, value: Any, attr: str | None, data: Mapping[str, Any] | None, **kwargs: Any) -> int:
+        if isinstance(value, bool) or (isinstance(value, float) and not value.is_integer()) or (
+                isinstance(value, str) and not re.fullmatch(r"\s*[+-]?\d+\s*", value)):
+            raise self.make_error("invalid")
+        return super()._deserialize(value, attr, data, **kwargs)
 
 
 def choice(values: tuple[str, ...], **kwargs: Any) -> fields.String:

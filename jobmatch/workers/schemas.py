@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
@@ -11,6 +11,7 @@ from jobmatch.records.fields import (
     LocationSchema,
     StrictSchema,
     Text,
+    WholeNumber,
     check_unique,
     choice,
     choices,
@@ -33,6 +34,7 @@ from jobmatch.records.vocab import (
 
 MIN_WORKING_AGE = 15  # Labour Code 2019: workers are 15 or older
 OLDEST_BIRTH_YEAR = 1930
+YOUNGEST_WORK_AGE = 13  # Labour Code 2019 Art. 143-145: from 13 only light work; earlier jobs are not experience
 
 
 class PersonalSchema(StrictSchema):
@@ -49,7 +51,7 @@ class PersonalSchema(StrictSchema):
 class CertificateSchema(StrictSchema):
     name = Text(required=True)
     issuer = Text(load_default=None, allow_none=True)
-    year = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=1950, max=2100))
+    year = WholeNumber(load_default=None, allow_none=True, validate=validate.Range(min=1950, max=2100))
     level = choice(TRAINING_LEVELS, load_default=None, allow_none=True)
 
 
@@ -57,8 +59,8 @@ class WorkHistorySchema(StrictSchema):
     title = Text(required=True)
     occupation_code = occupation_code(load_default=None, allow_none=True)
     employer = Text(load_default=None, allow_none=True)
-    from_year = fields.Integer(required=True, validate=validate.Range(min=1950, max=2100))
-    to_year = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=1950, max=2100))
+    from_year = WholeNumber(required=True, validate=validate.Range(min=1950, max=2100))
+    to_year = WholeNumber(load_default=None, allow_none=True, validate=validate.Range(min=1950, max=2100))
 
     @validates_schema
     def _years(self, data: dict[str, Any], **_: Any) -> None:
@@ -89,7 +91,7 @@ class WorkerIn(StrictSchema):
     external_id = fields.String(load_default=None, validate=validate.Length(min=1, max=64))
     source = fields.String(load_default="api", validate=validate.Length(min=1, max=32))
     personal = fields.Nested(PersonalSchema, required=True)
-    birth_year = fields.Integer(required=True)
+    birth_year = WholeNumber(required=True)
     gender = choice(GENDERS, load_default="unspecified")
     ethnicity = choice(ETHNICITIES, load_default=None, allow_none=True)
     residence = fields.Nested(LocationSchema, required=True)
@@ -103,7 +105,7 @@ class WorkerIn(StrictSchema):
     work_history = fields.List(fields.Nested(WorkHistorySchema), load_default=list,
                                validate=validate.Length(max=30))
     desired_occupations = fields.List(occupation_code(), load_default=list, validate=validate.Length(max=5))
-    desired_salary_min = fields.Integer(load_default=None, allow_none=True,
+    desired_salary_min = WholeNumber(load_default=None, allow_none=True,
                                         validate=validate.Range(min=0, max=500_000_000))
     desired_work_modes = choices(WORK_MODES, load_default=list)
     available_from = fields.Date(load_default=None, allow_none=True)
@@ -123,6 +125,18 @@ class WorkerIn(StrictSchema):
         if birth_year is not None and not OLDEST_BIRTH_YEAR <= birth_year <= year - MIN_WORKING_AGE:
             raise ValidationError(f"must be between {OLDEST_BIRTH_YEAR} and {year - MIN_WORKING_AGE} "
                                   f"(workers are {MIN_WORKING_AGE} or older)", "birth_year")
+        registered = data.get("registered_at")
+        if registered and registered > date.today() + timedelta(days=1):  # a day of slack for time zones
+            raise ValidationError("must not be in the future", "registered_at")
+        for item in data.get("work_history") or []:
+            for key in ("from_year", "to_year"):
+                if (item.get(key) or 0) > year:
+                    raise ValidationError({key: [f"must not be after {year}"]}, "work_history")
+            if birth_year is not None and item["from_year"] < birth_year + YOUNGEST_WORK_AGE:
+                # Experience cannot start before the person could work: such a row would inflate experience.
+                raise ValidationError({"from_year": [f"must not be before {birth_year + YOUNGEST_WORK_AGE} "
+                                                     f"(age {YOUNGEST_WORK_AGE}, born {birth_year})"]},
+                                      "work_history")
         disability = data.get("disability")
         has_details = bool(disability and (disability.get("functional_limitations")
                                            or disability.get("accommodations_needed")))
