@@ -57,16 +57,44 @@ def _require_json_body() -> None:
                                errors={"json": {"_schema": ["must be a JSON object, not null"]}})
 
 
+def _security_headers(response: Response) -> Response:
+    # Responses carry personal data (names, phones in invitation lists): no caching, no sniffing, no framing.
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    response.headers.setdefault("Referrer-Policy", "no-referrer")
+    if request.path.startswith(API_PREFIX) or response.mimetype in ("text/csv", "text/html"):
+        response.headers.setdefault("Cache-Control", "no-store")
+    if response.mimetype == "text/html" and not request.path.startswith("/docs"):
+        # Our pages use inline styles and SVG only; the Swagger UI page keeps its own needs.
+        response.headers.setdefault("Content-Security-Policy",
+                                    "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; "
+                                    "frame-ancestors 'none'")
+    return response
+
+
 def init_app(app: Flask) -> None:
-    """Install the request checks."""
+    """Install the request checks and the response headers."""
     app.before_request(_require_json_body)
+    app.after_request(_security_headers)
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value: Any) -> Any:
+    """Return a cell value a spreadsheet will not run as a formula (OWASP CSV injection: a leading quote makes
+    "=HYPERLINK(...)" text); numbers pass unchanged."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
 
 
 def csv_download(rows: Iterable[dict[str, Any]], columns: Sequence[str], filename: str) -> Response:
-    """Return rows as a CSV attachment, UTF-8 with a BOM so that Excel reads Vietnamese correctly."""
+    """Return rows as a CSV attachment, UTF-8 with a BOM so that Excel reads Vietnamese correctly; cells that
+    would start a formula are quoted as text (employers write vacancy titles)."""
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=list(columns))
     writer.writeheader()
-    writer.writerows(rows)
+    writer.writerows({key: spreadsheet_safe(value) for key, value in row.items()} for row in rows)
     return Response("\ufeff" + out.getvalue(), mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})

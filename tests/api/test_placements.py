@@ -221,3 +221,27 @@ def test_a_lagging_placement_and_an_unapplied_hire_are_repaired_on_read(client, 
     client.get(f"/api/v1/placements/{pid}", headers=world["headers"])
     job = client.get(f"/api/v1/jobs/{job['job_id']}", headers=world["headers"]).get_json()
     assert job["filled_by"] == [pid]
+
+
+def test_simultaneous_identical_referrals_return_the_same_one(app, world):
+    client = app.test_client()
+    person = client.post("/api/v1/workers", json=factories.worker(registered_at="2026-08-01"),
+                         headers=world["headers"]).get_json()["worker_id"]
+    body = {"job_id": world["job"]["job_id"], "worker_id": person, "status": "referred"}
+    results: list = []
+    barrier = threading.Barrier(5)
+
+    def post() -> None:
+        own = app.test_client()
+        barrier.wait()
+        response = own.post("/api/v1/placements", json=body, headers=world["headers"])
+        results.append((response.status_code, (response.get_json() or {}).get("placement_id")))
+
+    threads = [threading.Thread(target=post) for _ in range(5)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    codes = sorted(code for code, _ in results)
+    assert codes == [200, 200, 200, 200, 201], results
+    assert len({pid for _, pid in results}) == 1
