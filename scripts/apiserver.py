@@ -27,6 +27,7 @@ RUN = REPO / "var" / "run"
 LOGS = REPO / "var" / "log"
 PIDFILE = RUN / "gunicorn.pid"
 READY_TIMEOUT = 180.0
+NODE_DOWN_GRACE = 20.0  # seconds /readyz may report Elasticsearch unreachable before start gives up
 
 
 def log(msg: str) -> None:
@@ -78,16 +79,33 @@ def start() -> int:
         proc = subprocess.Popen(cmd, cwd=REPO, stdin=subprocess.DEVNULL, stdout=out, stderr=out,
                                 start_new_session=True)
     status, body = 0, {}
+    node_down_since: float | None = None
     while time.monotonic() - began < READY_TIMEOUT:
         if proc.poll() is not None:
             log(f"gunicorn exited with {proc.returncode}:\n{tail(errlog)}")
+            PIDFILE.unlink(missing_ok=True)
             return 1
         status, body = probe(f"{base}/readyz")
         if status == 200:
             log(f"ready at {base} in {time.monotonic() - began:.1f}s (pid {proc.pid}); docs at {base}/docs")
             return 0
+        if (body.get("elasticsearch") or {}).get("reachable") is False:
+            node_down_since = node_down_since or time.monotonic()
+            if time.monotonic() - node_down_since > NODE_DOWN_GRACE:
+                log(f"Elasticsearch does not answer ({body.get('reasons')}): start it (`make run` or "
+                    f"`python3 scripts/esnode.py start`) or set ES_URL; the API was stopped again")
+                return _give_up(proc.pid)
+        else:
+            node_down_since = None
         time.sleep(0.5)
     log(f"not ready after {READY_TIMEOUT:.0f}s (last /readyz {status}: {body.get('reasons')})\n{tail(errlog)}")
+    return _give_up(proc.pid)
+
+
+def _give_up(pid: int) -> int:
+    """Stop the gunicorn this call started, so that a failed start leaves nothing running."""
+    terminate(pid, timeout=40.0)
+    PIDFILE.unlink(missing_ok=True)
     return 1
 
 

@@ -10,8 +10,11 @@ INTERNAL_FIELDS = ("embedding", "embedding_text", "embedding_basis", "search_tex
                    "search_words", "input_hash")
 # What an employer never sees of a jobseeker: contact and ID, disability (sensitive data), and the
 # attributes that invite discrimination.
+# Birth year (age is a discrimination ground, Labour Code 2019 Art. 3(8)) and languages (Khmer points to
+# ethnicity) are hidden too; a vacancy's language requirement is matched without showing the list.
 HIDDEN_FROM_EMPLOYERS = ("personal", "disability", "has_disability", "consent", "gender", "ethnicity",
-                         "priority_groups", "ui_status", "external_id", "source", "created_by", "closed_by")
+                         "priority_groups", "ui_status", "external_id", "source", "created_by", "closed_by",
+                         "birth_year", "languages", "status_before_placement")
 
 
 def public_view(source: dict[str, Any]) -> dict[str, Any]:

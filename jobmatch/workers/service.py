@@ -8,7 +8,7 @@ from typing import Any
 from jobmatch import language
 from jobmatch.auth.tokens import Principal
 from jobmatch.embeddings import UNSERVED, Embedder
-from jobmatch.errors import Forbidden, NotFound
+from jobmatch.errors import Forbidden, NotFound, ValidationFailed
 from jobmatch.lookups.occupations import autocoder
 from jobmatch.records.access import sees_all_workers
 from jobmatch.records.repository import Page, Stored
@@ -164,6 +164,10 @@ class WorkerService:
         text_fields = ["search_text"]
         if self.principal.role == "employer":
             filters.append({"term": {"consent.show_to_employers": True}})
+            if args.get("priority_group"):
+                # A filter on a hidden attribute reveals it through who is listed (ethnicity, poverty).
+                raise ValidationFailed.on_field("priority_group", "employers cannot filter by priority group",
+                                                location="query", message="invalid filter")
         else:
             text_fields.append("personal.full_name")
         filters += term_filters(args, {"employment_status": "employment_status",

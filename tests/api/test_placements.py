@@ -227,7 +227,9 @@ def test_simultaneous_identical_referrals_return_the_same_one(app, world):
     client = app.test_client()
     person = client.post("/api/v1/workers", json=factories.worker(registered_at="2026-08-01"),
                          headers=world["headers"]).get_json()["worker_id"]
-    body = {"job_id": world["job"]["job_id"], "worker_id": person, "status": "referred"}
+    job = client.post("/api/v1/jobs", json=factories.job(world["employer_id"], posted_at="2026-09-01", **SEWING),
+                      headers=world["headers"]).get_json()  # its own vacancy: the others' hires fill theirs
+    body = {"job_id": job["job_id"], "worker_id": person, "status": "referred"}
     results: list = []
     barrier = threading.Barrier(5)
 

@@ -273,7 +273,7 @@ def test_employers_see_only_consenting_people_without_private_fields(client, tok
     seen = client.get(f"/api/v1/workers/{shown}", headers=auth(tokens["employer"]))
     assert seen.status_code == 200
     body = seen.get_json()
-    for private in ("personal", "disability", "gender", "ethnicity", "priority_groups"):
+    for private in ("personal", "disability", "gender", "ethnicity", "priority_groups", "birth_year", "languages"):
         assert private not in body
     assert client.get(f"/api/v1/workers/{hidden}", headers=auth(tokens["employer"])).status_code == 404
     listed = client.get("/api/v1/workers?size=100", headers=auth(tokens["employer"])).get_json()["items"]
@@ -283,6 +283,9 @@ def test_employers_see_only_consenting_people_without_private_fields(client, tok
     by_name = client.get("/api/v1/workers?q=Thạch Thị Sa Rết&size=100", headers=auth(tokens["employer"])).get_json()
     assert by_name["items"] == [] or all("personal" not in item for item in by_name["items"])
     assert client.get("/api/v1/workers", headers=auth(tokens["analyst"])).status_code == 403
+    # a filter on a hidden attribute would reveal it through who is listed
+    leak = client.get("/api/v1/workers?priority_group=ethnic_minority", headers=auth(tokens["employer"]))
+    assert leak.status_code == 422 and "priority_group" in leak.get_json()["errors"]["query"]
 
 
 def test_counsellors_find_people_by_name_and_skill(client, tokens):
