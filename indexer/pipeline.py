@@ -10,17 +10,21 @@ from __future__ import annotations
 
 import csv
 import json
+import logging
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, Protocol
 
-from elasticsearch import Elasticsearch, helpers
+from elasticsearch import Elasticsearch, TransportError, helpers
 from tqdm import tqdm
 
 FINGERPRINT_FIELD = "input_hash"
 Row = dict[str, Any]
+
+
+log = logging.getLogger(__name__)
 
 
 class RowRejected(Exception):
@@ -134,6 +138,47 @@ def _batches(rows: Iterable[tuple[int, Row | Exception]], size: int) -> Iterator
         yield batch
 
 
+RETRY_DELAYS = (1.0, 4.0, 16.0)  # back-off between attempts at a batch when the node fails (about 20 s in all)
+
+
+class ImportInterrupted(RuntimeError):
+    """The node kept failing: the import stopped; `stats` counts what was done (re-running resumes)."""
+
+    def __init__(self, stats: ImportStats, cause: Exception) -> None:
+        super().__init__(f"import interrupted by {type(cause).__name__}")
+        self.stats = stats
+        self.cause = cause
+
+
+def _write_batch(es: Elasticsearch, alias: str, valid: list[tuple[int, str, Row, str]], loader: Loader,
+                 batch_size: int) -> dict[str, Any]:
+    """Store one batch of validated rows; return its counts and the rows Elasticsearch refused."""
+    done: dict[str, Any] = {"unchanged": 0, "created": 0, "updated": 0, "embedded": 0, "rejects": []}
+    # mget cannot be asked for vectors (ES 9 leaves them out of _source); an ids query can.
+    found = es.search(index=alias, query={"ids": {"values": [doc_id for _, doc_id, _, _ in valid]}},
+                      size=len(valid), source_exclude_vectors=False)
+    existing = {hit["_id"]: hit["_source"] for hit in found["hits"]["hits"]}
+    pending: list[tuple[int, str, Row, bool]] = []
+    for number, doc_id, data, fingerprint in valid:
+        current = existing.get(doc_id)
+        if current is not None and current.get(FINGERPRINT_FIELD) == fingerprint:
+            done["unchanged"] += 1
+            continue
+        pending.append((number, doc_id, loader.build(dict(data), doc_id, current), current is None))
+    done["embedded"] = loader.embed([doc for _, _, doc, _ in pending])
+    actions = [{"_op_type": "index", "_index": alias, "_id": doc_id, "_source": doc} for _, doc_id, doc, _ in pending]
+    outcomes = helpers.streaming_bulk(es, actions, chunk_size=batch_size, max_retries=5,
+                                      raise_on_error=False, raise_on_exception=True)
+    for (number, _doc_id, doc, is_new), (ok, item) in zip(pending, outcomes, strict=True):
+        if ok:
+            done["created" if is_new else "updated"] += 1
+        else:
+            error = next(iter(item.values())).get("error", {})
+            done["rejects"].append((number, {"_elasticsearch": [error.get("reason", str(error))]},
+                                    doc.get("external_id")))
+    return done
+
+
 def run_import(es: Elasticsearch, alias: str, rows: Iterable[tuple[int, Row | Exception]], loader: Loader, *,
                rejects: RejectWriter, batch_size: int = 256, progress: bool | None = None,
                total: int | None = None) -> ImportStats:
@@ -171,31 +216,22 @@ def run_import(es: Elasticsearch, alias: str, rows: Iterable[tuple[int, Row | Ex
             if not valid:
                 bar.update(len(batch))
                 continue
-            # mget cannot be asked for vectors (ES 9 leaves them out of _source); an ids query can.
-            found = es.search(index=alias, query={"ids": {"values": [doc_id for _, doc_id, _, _ in valid]}},
-                              size=len(valid), source_exclude_vectors=False)
-            existing = {hit["_id"]: hit["_source"] for hit in found["hits"]["hits"]}
-            pending: list[tuple[int, str, Row, bool]] = []
-            for number, doc_id, data, fingerprint in valid:
-                current = existing.get(doc_id)
-                if current is not None and current.get(FINGERPRINT_FIELD) == fingerprint:
-                    stats.unchanged += 1
-                    continue
-                pending.append((number, doc_id, loader.build(data, doc_id, current), current is None))
-            stats.embedded += loader.embed([doc for _, _, doc, _ in pending])
-            actions = [{"_op_type": "index", "_index": alias, "_id": doc_id, "_source": doc}
-                       for _, doc_id, doc, _ in pending]
-            outcomes = helpers.streaming_bulk(es, actions, chunk_size=batch_size, max_retries=5,
-                                              raise_on_error=False, raise_on_exception=True)
-            for (number, _doc_id, doc, is_new), (ok, item) in zip(pending, outcomes, strict=True):
-                if ok:
-                    if is_new:
-                        stats.created += 1
-                    else:
-                        stats.updated += 1
-                else:
-                    error = next(iter(item.values())).get("error", {})
-                    reject(number, {"_elasticsearch": [error.get("reason", str(error))]}, doc.get("external_id"))
+            for attempt in range(len(RETRY_DELAYS) + 1):
+                try:
+                    done = _write_batch(es, alias, valid, loader, batch_size)
+                    break
+                except TransportError as exc:  # node down or too slow: the batch is idempotent, try again
+                    if attempt == len(RETRY_DELAYS):
+                        stats.seconds = round(time.monotonic() - began, 3)
+                        raise ImportInterrupted(stats, exc) from exc
+                    log.warning("batch failed (%s); retrying in %.0f s", type(exc).__name__, RETRY_DELAYS[attempt])
+                    time.sleep(RETRY_DELAYS[attempt])
+            stats.unchanged += done["unchanged"]
+            stats.created += done["created"]
+            stats.updated += done["updated"]
+            stats.embedded += done["embedded"]
+            for number, reasons, external_id in done["rejects"]:
+                reject(number, reasons, external_id)
             bar.update(len(batch))
     finally:
         bar.close()

@@ -14,6 +14,7 @@ from flask.cli import AppGroup, ScriptInfo
 
 from indexer.cli import IndexerContext, make_indices_group
 from indexer.mappings import ModelInfo
+from indexer.pipeline import ImportInterrupted
 from jobmatch import demo
 from jobmatch.auth.tokens import ROLES, Principal, TokenStore
 from jobmatch.errors import AppError, StartupError
@@ -95,8 +96,15 @@ def check() -> None:
 def import_command(kind: str, path: Path, rejects: Path | None, batch_size: int) -> None:
     """Import employers, jobs or workers from a CSV or JSON Lines file (idempotent by external_id)."""
     app_state = state()
-    stats = import_file(path, kind, es=app_state.es, prefix=app_state.prefix, embedder=app_state.embedder,
-                        rejects_path=rejects, batch_size=batch_size)
+    try:
+        stats = import_file(path, kind, es=app_state.es, prefix=app_state.prefix, embedder=app_state.embedder,
+                            rejects_path=rejects, batch_size=batch_size)
+    except ImportInterrupted as exc:
+        click.echo(json.dumps(exc.stats.as_dict(), ensure_ascii=False))
+        raise click.ClickException(
+            f"Elasticsearch stopped answering ({type(exc.cause).__name__}) after {exc.stats.read} rows read; "
+            f"nothing stored is lost. Re-run the same command to resume: rows already imported are skipped as "
+            f"unchanged.") from exc
     click.echo(json.dumps(stats.as_dict(), ensure_ascii=False))
     for record in stats.first_rejects:
         click.echo(f"rejected row {record['row']}: {json.dumps(record['reasons'], ensure_ascii=False)}", err=True)

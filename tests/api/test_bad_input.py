@@ -103,3 +103,18 @@ def test_responses_with_personal_data_are_not_cached_or_framed(client, tokens):
     response = client.get("/api/v1/me", headers=auth(tokens["counsellor"]))
     assert response.headers["Cache-Control"] == "no-store"
     assert response.headers["X-Content-Type-Options"] == "nosniff" and response.headers["X-Frame-Options"] == "DENY"
+
+
+def test_an_import_cut_off_by_an_outage_reports_its_counts_and_how_to_resume(tmp_path, monkeypatch):
+    import json
+
+    from indexer import pipeline
+
+    monkeypatch.setattr(pipeline, "RETRY_DELAYS", (0.0, 0.0))  # retried twice, at once: the node stays down
+    path = tmp_path / "employers.jsonl"
+    path.write_text(json.dumps(factories.employer(external_id="E-OUT", source="t"), ensure_ascii=False) + "\n",
+                    encoding="utf-8")
+    down = create_app({"ES_URL": "http://127.0.0.1:9", "STARTUP_CHECKS": False, "ES_REQUEST_TIMEOUT": 2.0})
+    result = down.test_cli_runner().invoke(args=["jobmatch", "import", "employers", str(path)])
+    assert result.exit_code == 1
+    assert '"read": 1' in result.output and "Re-run the same command to resume" in result.output
