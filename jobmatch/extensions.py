@@ -9,13 +9,26 @@ from zoneinfo import ZoneInfo
 from elasticsearch import Elasticsearch
 from flask import Flask, current_app
 from flask_smorest import Api
+from marshmallow import Schema, fields
 
 from jobmatch.embeddings import Embedder
 from jobmatch.errors import http_exception_response
 
 
+class ErrorBody(Schema):
+    """The one error shape (jobmatch.errors), as the OpenAPI document describes it."""
+
+    status = fields.Integer(metadata={"description": "HTTP status, e.g. 422"})
+    code = fields.String(metadata={"description": "Machine code, e.g. validation_error, unavailable"})
+    message = fields.String(metadata={"description": "What went wrong, for people"})
+    errors = fields.Dict(metadata={"description": "Invalid input: {location: {field: [problem, ...]}}"})
+    candidates = fields.Dict(metadata={"description": "Choices the caller can make instead (occupation_code)"})
+
+
 class JsonApi(Api):
     """flask-smorest's Api rendering HTTP errors in the house JSON shape."""
+
+    ERROR_SCHEMA = ErrorBody
 
     def handle_http_exception(self, error: Any) -> Any:
         """Render every HTTPException (webargs 422s included) with `jobmatch.errors`."""

@@ -149,7 +149,8 @@ class WorkerOut(Schema):
     worker_id = fields.String()
     external_id = fields.String(allow_none=True)
     source = fields.String()
-    personal = fields.Dict(metadata={"description": "Counsellors and admins only."})
+    personal = fields.Dict(allow_none=True, metadata={
+        "description": "Counsellors and admins only; null once a closed jobseeker's data was erased."})
     birth_year = fields.Integer()
     gender = fields.String()
     ethnicity = fields.String(allow_none=True)

@@ -56,3 +56,10 @@ def test_docs_page_and_its_assets_are_served_locally(client):
     asset = client.get("/docs/assets/swagger-ui-bundle.js")
     assert asset.status_code == 200 and len(asset.data) > 100_000
     assert client.get("/docs/assets/nope.js").status_code == 404
+
+
+def test_openapi_describes_the_error_shape_actually_sent(client):
+    schemas = client.get("/openapi.json").get_json()["components"]["schemas"]
+    error = schemas["ErrorBody"]["properties"]
+    assert error["status"]["type"] == "integer" and error["code"]["type"] == "string"
+    assert schemas["WorkerOut"]["properties"]["personal"]["nullable"] is True
