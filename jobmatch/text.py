@@ -26,7 +26,7 @@ _INVISIBLE = str.maketrans({c: None for c in "\u200b\u2060\ufeff\u200e\u200f\u00
 def clean(text: str) -> str:
     """Return NFC text with runs of white space folded to one space and invisible characters removed (a title
     of only a zero-width space is blank)."""
-    return _SPACES.sub(" ", nfc(text.translate(_INVISIBLE))).strip()
+    return _SPACES.sub(" ", nfc(text.translate(_INVISIBLE)))
 
 
 @lru_cache(maxsize=65536)  # skill and certificate names repeat across every pair the matcher scores

@@ -101,9 +101,9 @@ class Autocoder:
         result = []
         for rank, (code, score) in enumerate(top[:size]):
             rival = top[rank + 1][1] if rank + 1 < len(top) else 0.0
-            start = self.starts[np.searchsorted(self.unique, code)]
-            span = scores[start:start + int(np.sum(self.codes == code))]
-            matched = self.labels[start + int(np.argmax(span))]
+            group = int(np.searchsorted(self.unique, code))
+            start, end = self.starts[group], (self.starts[group + 1] if group + 1 < len(self.starts) else len(scores))
+            matched = self.labels[start + int(np.argmax(scores[start:end]))]
             unit = reference.unit_group(str(code))
             result.append(Suggestion(str(code), unit.label_vi if unit else "", unit.title_en if unit else "",
                                      confidence(score, rival if rank == 0 else top[0][1]), matched))

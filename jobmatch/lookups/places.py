@@ -75,12 +75,13 @@ def places() -> tuple[Place, ...]:
     for code, wards in districts.items():
         lat = sum(w.lat for w in wards) / len(wards)
         lon = sum(w.lon for w in wards) / len(wards)
-        district = wards[0].district
-        label = f"{district} (trước 2025), khu vực {reference.communes()[_nearest_commune(lat, lon)].name}"
-        for name in (district, _strip_prefix(district)):
-            add(name, _nearest_commune(lat, lon), (lat, lon), label, 1, code)
+        district, nearest = wards[0].district, _nearest_commune(lat, lon)
+        label = f"{district} (trước 2025), khu vực {reference.communes()[nearest].name}"
+        names = [district, _strip_prefix(district)]
         if district.startswith("Thành phố"):
-            add("tp " + _strip_prefix(district), _nearest_commune(lat, lon), (lat, lon), label, 1, code)
+            names.append("tp " + _strip_prefix(district))
+        for name in names:
+            add(name, nearest, (lat, lon), label, 1, code)
     return tuple(sorted(found, key=lambda p: (-len(p.name), -p.priority)))
 
 
@@ -117,8 +118,6 @@ def find_places(text: str, folded: str, taken: list[tuple[int, int]]) -> list[tu
         resolved.append((place, span))
     # The finest unit first: a pre-2025 commune (108) is more precise than a current one (43) or a district.
     return sorted(resolved, key=lambda hit: ({2: 0, 3: 1, 1: 2}[hit[0].priority], hit[1]))
-
-
 
 
 KINDS = {3: "current", 2: "pre_2025_commune", 1: "pre_2025_district"}

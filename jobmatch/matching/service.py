@@ -25,7 +25,6 @@ from jobmatch.records.repository import Repository
 from jobmatch.records.service import text_query
 from jobmatch.records.vocab import TRAINING_RANK
 from jobmatch.reference import place_point
-from jobmatch.text import has_diacritics
 
 Document = dict[str, Any]
 RRF_K = 60  # the usual reciprocal-rank constant: ranks beyond ~60 contribute little
@@ -332,7 +331,6 @@ class Matcher:
         if not text:
             text = " ".join([*worker.get("skills", []), *(h.get("title", "") for h in worker.get("work_history", []))])
             text = text or worker.get("embedding_text", "") or "việc làm"
-            folded = not has_diacritics(text)  # a record typed without accents matches through the folded copy
         candidates, probed = self._retrieve(self.jobs.alias, vector, text, filters + extra, must_not,
                                             ["title", "search_text"], folded,
                                             probe=(base_filters + extra, base_must_not, CHECK_FIELDS["jobs"]))
