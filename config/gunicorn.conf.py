@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from config.settings import load_settings
+from config.settings import GUNICORN_REQUEST_LINE_LIMIT, load_settings
 
 _settings = load_settings()
 
@@ -14,6 +14,9 @@ threads = _settings["API_THREADS"]
 worker_class = "gthread"
 timeout = 60
 graceful_timeout = 30
+# Above MAX_URL_LENGTH, so that a too-long URL reaches the app and gets its JSON 414; only a line longer than this
+# gets gunicorn's own HTML 414 (its default, 4094, gave that to every too-long URL).
+limit_request_line = GUNICORN_REQUEST_LINE_LIMIT
 # Access log without the query string: `?q=` may carry a person's name, and logs must hold no personal data.
 access_log_format = '%(h)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms'
 
@@ -26,7 +29,8 @@ def on_starting(server: Any) -> None:
 
 
 def post_worker_init(worker: Any) -> None:
-    """Load the embedding model as the worker starts, and run the scheduler in exactly one worker."""
+    """Load the embedding model as the worker starts, and contend for the scheduler lease (one worker of all hosts
+    runs the scheduled jobs)."""
     from jobmatch.extensions import state
     from jobmatch.reports.scheduler import for_app
 
@@ -37,7 +41,7 @@ def post_worker_init(worker: Any) -> None:
 
 
 def worker_exit(server: Any, worker: Any) -> None:
-    """Stop the scheduler and release its lock, so another worker takes over at once."""
+    """Stop the scheduler and release its lease, so another worker takes over at once."""
     scheduler = getattr(worker, "jobmatch_scheduler", None)
     if scheduler is not None:
         scheduler.stop()

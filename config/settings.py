@@ -14,6 +14,12 @@ from pathlib import Path
 from typing import Any
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+# Gunicorn's largest bounded request line (config/gunicorn.conf.py sets it): a longer line gets gunicorn's own HTML
+# 414 before the app sees it, so MAX_URL_LENGTH stays below it by the method, the spaces and "HTTP/1.1".
+GUNICORN_REQUEST_LINE_LIMIT = 8190
+REQUEST_LINE_OVERHEAD = 32
+# Imported by jobmatch.metrics.disclosure as the default of services built without the app (scripts, tests).
+MIN_CELL_SIZE_DEFAULT = 5
 
 
 @dataclass(frozen=True)
@@ -67,17 +73,30 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("API_WORKERS", int, 2, "Gunicorn worker processes: one per core on the 2-core machine."),
     Setting("API_THREADS", int, 4, "Threads per worker: requests mostly wait on Elasticsearch."),
     Setting("MAX_CONTENT_LENGTH", int, 1_048_576, "Largest request body in bytes (1 MiB); larger gets 413."),
+    Setting("MAX_URL_LENGTH", int, 4096,
+            "Longest request target (path and query, as sent) in bytes; longer gets a JSON 414. Gunicorn's own "
+            "request-line limit sits above it (GUNICORN_REQUEST_LINE_LIMIT) so that the app answers, not gunicorn."),
     Setting("STARTUP_CHECKS", bool, True,
             "Refuse to start when the indices were embedded with another model than EMBEDDING_MODEL."),
     Setting("INVITES_PER_VACANCY", int, 10, "Job exchange sessions: people invited per vacancy."),
     Setting("INVITES_MAX_PER_PERSON", int, 2, "Job exchange sessions: vacancies one person is invited for, at most."),
     Setting("SCHEDULER_ENABLED", bool, True,
-            "Run the scheduled jobs (monthly report on the 1st, hourly placement repair) in one API worker."),
-    Setting("SCHEDULER_LOCK_FILE", str, "var/run/scheduler.lock",
-            "Lock file that elects the one process running the scheduler (all workers must see the same file)."),
+            "Run the scheduled jobs (monthly report on the 1st, hourly placement repair) in one API worker of all "
+            "hosts."),
+    Setting("SCHEDULER_LEASE_TTL_SECONDS", float, 30.0,
+            "Life of the scheduler's lease in Elasticsearch: renewed every TTL/3, so a dead holder is replaced "
+            "within ~TTL + retry while a slow renewal or a GC pause does not move the scheduler."),
+    Setting("SCHEDULER_LEASE_RETRY_SECONDS", float, 5.0,
+            "How often a worker without the scheduler lease tries to take it (and a holder retries a failed renewal)."),
+    Setting("AUDIT_RETENTION_DAYS", int, 730,
+            "Days the audit log keeps an entry: two years covers a complaint or an inspection (Decree 13/2023)."),
     Setting("TIMEZONE", str, "Asia/Ho_Chi_Minh",
             "Local time zone: the calendar day and month of events, reports and the scheduler."),
     Setting("LOG_LEVEL", str, "INFO", "Root log level; logs never carry personal data at any level."),
+    # --- Statistical disclosure control (jobmatch/metrics/disclosure.py, docs/metrics.md) --------------------
+    Setting("MIN_CELL_SIZE", int, MIN_CELL_SIZE_DEFAULT,
+            "Counts of 1 to this minus 1 are hidden in every published aggregate (metrics API, reports): the common "
+            "statistical-disclosure threshold; 1 turns hiding off (hand-computed test datasets only)."),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
@@ -130,6 +149,14 @@ def load_settings(env: Mapping[str, str] | None = None,
         raise ConfigError(f"EMBEDDING_PRECISION: expected fp32, bf16 or int8, got {values['EMBEDDING_PRECISION']!r}")
     if values["TEXT_SEGMENTER"] not in ("pyvi", "underthesea", "syllables"):
         raise ConfigError(f"TEXT_SEGMENTER: expected pyvi, underthesea or syllables, got {values['TEXT_SEGMENTER']!r}")
+    if values["MIN_CELL_SIZE"] < 1:
+        raise ConfigError(f"MIN_CELL_SIZE: expected 1 or more, got {values['MIN_CELL_SIZE']}")
+    if not 0 < values["SCHEDULER_LEASE_RETRY_SECONDS"] < values["SCHEDULER_LEASE_TTL_SECONDS"]:
+        raise ConfigError("SCHEDULER_LEASE_RETRY_SECONDS must be above 0 and below SCHEDULER_LEASE_TTL_SECONDS")
+    if not 256 <= values["MAX_URL_LENGTH"] <= GUNICORN_REQUEST_LINE_LIMIT - REQUEST_LINE_OVERHEAD:
+        raise ConfigError(f"MAX_URL_LENGTH: expected 256 to {GUNICORN_REQUEST_LINE_LIMIT - REQUEST_LINE_OVERHEAD} "
+                          f"(gunicorn's request-line limit less the method and version), "
+                          f"got {values['MAX_URL_LENGTH']}")
     if values["ES_PASSWORD"] and not values["ES_USERNAME"]:
         raise ConfigError("ES_PASSWORD is set but ES_USERNAME is not")
     if values["ES_API_KEY"] and values["ES_USERNAME"]:

@@ -12,6 +12,8 @@ from config.labour_market import load_labour_force
 from config.matching import load_matching_config
 from config.settings import load_settings
 from jobmatch import docs, errors, http, segmentation
+from jobmatch.audit import http as audit_http
+from jobmatch.audit.views import blp as audit_blp
 from jobmatch.auth import guard
 from jobmatch.auth.views import blp as tokens_blp
 from jobmatch.cli import jobmatch_cli
@@ -75,10 +77,11 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     errors.register_error_handlers(app)
     guard.init_app(app)
     http.init_app(app)
+    audit_http.init_app(app)
     api.register_blueprint(health_blp)
     api.register_blueprint(tokens_blp)
     for blueprint in (employers_blp, jobs_blp, workers_blp, matches_blp, placements_blp, exchange_blp,
-                      metrics_blp, reports_blp, lookups_blp):
+                      metrics_blp, reports_blp, lookups_blp, audit_blp):
         api.register_blueprint(blueprint)
     app.register_blueprint(docs.bp)
     app.register_blueprint(report_pages)

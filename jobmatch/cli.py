@@ -16,10 +16,12 @@ from indexer.cli import IndexerContext, make_indices_group
 from indexer.mappings import ModelInfo
 from indexer.pipeline import ImportInterrupted
 from jobmatch import demo
+from jobmatch.audit.log import AuditLog
 from jobmatch.auth.tokens import ROLES, Principal, TokenStore
 from jobmatch.errors import AppError, StartupError
 from jobmatch.extensions import state
 from jobmatch.imports import import_file
+from jobmatch.metrics.disclosure import MARKER
 from jobmatch.placements import history as placement_history
 from jobmatch.placements.service import PlacementService
 from jobmatch.records.refresh import transform_for
@@ -150,10 +152,11 @@ def report_command(month: str | None) -> None:
     month = month or previous_month(datetime.now(ZoneInfo(tz)).date())
     try:
         report = generate(es=app_state.es, prefix=app_state.prefix, tz=tz, labour_force=app_state.labour_force,
-                          month=month, actor="cli")
+                          month=month, actor="cli", min_cell_size=int(app_state.settings["MIN_CELL_SIZE"]))
     except AppError as exc:
         raise click.ClickException(f"{exc.message}: {json.dumps(exc.errors, ensure_ascii=False)}") from exc
-    placements = next(i["value"] for i in report["indicators"] if i["key"] == "placements")
+    row = next(i for i in report["indicators"] if i["key"] == "placements")
+    placements = MARKER if "value" in row["suppressed"] else row["value"]  # the terminal shows what readers see
     click.echo(f"report {month} stored: {placements} placements; JSON /api/v1/reports/monthly/{month}, "
                f"page /reports/{month}")
 
@@ -170,6 +173,19 @@ def repair_placements() -> None:
     service = PlacementService(es=app_state.es, prefix=app_state.prefix, principal=Principal("cli", "admin"),
                                tz=app_state.tz)
     click.echo(f"{service.repair()} placements repaired")
+
+
+@jobmatch_cli.group("audit")
+def audit_group() -> None:
+    """The audit log of accesses to personal data."""
+
+
+@audit_group.command("purge")
+def purge_audit() -> None:
+    """Delete audit entries older than AUDIT_RETENTION_DAYS (the scheduler does this daily)."""
+    app_state = state()
+    days = app_state.settings["AUDIT_RETENTION_DAYS"]
+    click.echo(f"{AuditLog(app_state.es, app_state.prefix).purge(days)} audit entries older than {days} days deleted")
 
 
 def _indexer_context() -> IndexerContext:

@@ -14,7 +14,7 @@ from typing import Any
 from elastic_transport import ApiError, ConnectionTimeout, TransportError
 from elastic_transport import ConnectionError as TransportConnectionError
 from flask import Flask, Response, jsonify
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 log = logging.getLogger(__name__)
 
@@ -27,6 +27,7 @@ HTTP_CODES: dict[int, str] = {
     409: "conflict",
     412: "precondition_failed",
     413: "payload_too_large",
+    414: "uri_too_long",
     415: "unsupported_media_type",
     422: "validation_error",
     428: "precondition_required",
@@ -73,6 +74,10 @@ class Conflict(AppError):
 
 class PreconditionFailed(AppError):
     status, code = 412, "precondition_failed"
+
+
+class UriTooLong(AppError):
+    status, code = 414, "uri_too_long"
 
 
 class UnsupportedMediaType(AppError):
@@ -132,6 +137,9 @@ def http_exception_response(error: HTTPException) -> tuple[Response, int]:
     headers = dict(data.get("headers") or {})
     if status == 401:
         headers.setdefault("WWW-Authenticate", "Bearer")
+    if isinstance(error, MethodNotAllowed) and error.valid_methods:
+        # RFC 9110 §15.5.6: a 405 names the methods the resource does support.
+        headers.setdefault("Allow", ", ".join(error.valid_methods))
     return _respond(error_body(status, message, errors=errors), headers)
 
 
@@ -156,10 +164,11 @@ def storage_failure_kind(error: Exception) -> str | None:
         return "unreachable"
     if isinstance(error, ApiError):
         text = str(error)
-        if error.meta.status == 429:
-            return "overloaded"
+        # Before the 429 test: the disk flood-stage block answers 429 too, but it is no overload.
         if "cluster_block_exception" in text or "index_create_block_exception" in text:
             return "write_block"
+        if error.meta.status == 429:
+            return "overloaded"
         if error.meta.status == 503:
             return "unavailable"
     return None
@@ -173,7 +182,9 @@ def storage_error_response(error: Exception) -> tuple[Response, int]:
     now = time.monotonic()
     if now - _last_logged.get(kind, -_LOG_EVERY_SECONDS) >= _LOG_EVERY_SECONDS:
         _last_logged[kind] = now
-        log.warning("storage %s: %s (answering 503; logged once a minute)", kind, type(error).__name__)
+        # A block's text names only indices and the block (no record content): it tells the operator what to lift.
+        detail = str(error)[:400] if kind == "write_block" else type(error).__name__
+        log.warning("storage %s: %s (answering 503; logged once a minute)", kind, detail)
     return _respond(error_body(503, f"storage is unavailable ({kind.replace('_', ' ')}); retry later"),
                     {"Retry-After": str(RETRY_AFTER_SECONDS)})
 

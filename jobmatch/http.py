@@ -8,11 +8,15 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from flask import Flask, Response, request
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 
-from jobmatch.errors import BadRequest, UnsupportedMediaType, ValidationFailed
+from jobmatch.errors import BadRequest, UnsupportedMediaType, UriTooLong, ValidationFailed
 
 API_PREFIX = "/api/v1/"
-BODY_METHODS = {"POST", "PUT", "PATCH"}
+BODY_METHODS = {"POST", "PUT", "PATCH", "DELETE"}  # DELETE closes a record with a JSON reason
 
 
 MAX_JSON_DEPTH = 32  # our bodies nest 4 levels; Python's parser recurses and fails far deeper than this
@@ -40,8 +44,21 @@ def json_depth(raw: bytes) -> int:
     return deepest
 
 
+def has_body() -> bool:
+    """Tell whether the request carries a body: a length, or a chunked one (which has no Content-Length)."""
+    return bool(request.content_length) or "chunked" in request.headers.get("Transfer-Encoding", "").lower()
+
+
+def target_length(environ: dict[str, Any]) -> int:
+    """Return the length in bytes of the request target (path and query) as the client sent it."""
+    # Gunicorn keeps the target as sent in RAW_URI; werkzeug's test client leaves a separately given query out.
+    raw = environ.get("RAW_URI") or environ.get("REQUEST_URI") or environ.get("PATH_INFO", "")
+    query = environ.get("QUERY_STRING", "")
+    return len(raw) + (len(query) + 1 if query and "?" not in raw else 0)
+
+
 def _require_json_body() -> None:
-    if not (request.path.startswith(API_PREFIX) and request.method in BODY_METHODS and request.content_length):
+    if not (request.path.startswith(API_PREFIX) and request.method in BODY_METHODS and has_body()):
         return
     # A form or text body would otherwise read as "all fields missing", which misleads the caller.
     if not request.is_json:
@@ -62,7 +79,7 @@ def _security_headers(response: Response) -> Response:
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("X-Frame-Options", "DENY")
     response.headers.setdefault("Referrer-Policy", "no-referrer")
-    if request.path.startswith(API_PREFIX) or response.mimetype in ("text/csv", "text/html"):
+    if request.path.startswith(API_PREFIX) or response.mimetype in ("text/csv", "text/html", XLSX_MIMETYPE):
         response.headers.setdefault("Cache-Control", "no-store")
     if response.mimetype == "text/html" and not request.path.startswith("/docs"):
         # Our pages use inline styles and SVG only; the Swagger UI page keeps its own needs.
@@ -74,11 +91,22 @@ def _security_headers(response: Response) -> Response:
 
 def init_app(app: Flask) -> None:
     """Install the request checks and the response headers."""
+    limit = int(app.config["MAX_URL_LENGTH"])
+
+    def limit_url_length() -> None:
+        length = target_length(request.environ)
+        if length > limit:
+            raise UriTooLong(f"the request URL is {length} bytes long; at most {limit} are accepted")
+
+    # First of all checks: a too-long URL is refused the same way whoever sends it and whatever route it names.
+    app.before_request_funcs.setdefault(None, []).insert(0, limit_url_length)
     app.before_request(_require_json_body)
     app.after_request(_security_headers)
 
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+XLSX_WIDTH = (8, 60)  # narrowest and widest column, in characters
 
 
 def spreadsheet_safe(value: Any) -> Any:
@@ -97,4 +125,56 @@ def csv_download(rows: Iterable[dict[str, Any]], columns: Sequence[str], filenam
     writer.writeheader()
     writer.writerows({key: spreadsheet_safe(value) for key, value in row.items()} for row in rows)
     return Response("\ufeff" + out.getvalue(), mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+def _xlsx_text(value: Any) -> str:
+    # Control characters are not allowed in XLSX; dropping them first means none can hide a leading "=".
+    return spreadsheet_safe(ILLEGAL_CHARACTERS_RE.sub("", str(value)))
+
+
+def xlsx_bytes(rows: Iterable[dict[str, Any]], columns: Sequence[str], *, text_columns: Iterable[str] = (),
+               sheet: str = "data") -> bytes:
+    """Return rows as an XLSX workbook: a bold, frozen header row, then one row each, columns sized to fit.
+
+    Strings are written as string cells (never formulas) after the same escaping as the CSV; `text_columns`
+    (phones, ids, codes) are always text with the "@" format, so that Excel keeps leading zeros and never turns
+    "0912345678" into a number; numbers elsewhere stay numbers.
+    """
+    workbook = Workbook()
+    worksheet = workbook.active
+    worksheet.title = sheet[:31]  # Excel's limit on sheet names
+    text = set(text_columns)
+    widths = [len(name) for name in columns]
+    for index, name in enumerate(columns, start=1):
+        header = worksheet.cell(row=1, column=index, value=_xlsx_text(name))
+        header.font = Font(bold=True)
+    for line, row in enumerate(rows, start=2):
+        for index, name in enumerate(columns, start=1):
+            value = row.get(name)
+            cell = worksheet.cell(row=line, column=index)
+            if name in text:
+                cell.number_format = "@"
+            if value is None:
+                continue
+            if name in text or not isinstance(value, int | float) or isinstance(value, bool):
+                cell.value = _xlsx_text(value)
+                cell.data_type = "s"  # openpyxl reads a string starting with "=" as a formula unless told
+            else:
+                cell.value = value
+            widths[index - 1] = max(widths[index - 1], len(str(cell.value)))
+    for index, width in enumerate(widths, start=1):
+        worksheet.column_dimensions[get_column_letter(index)].width = min(max(width, XLSX_WIDTH[0]), XLSX_WIDTH[1]) + 2
+    worksheet.freeze_panes = "A2"
+    worksheet.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{worksheet.max_row}"
+    workbook.properties.creator = "jobmatch"
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def xlsx_download(rows: Iterable[dict[str, Any]], columns: Sequence[str], filename: str, *,
+                  text_columns: Iterable[str] = (), sheet: str = "data") -> Response:
+    """Return rows as an XLSX attachment (see `xlsx_bytes`): the same data as `csv_download`, for Excel."""
+    return Response(xlsx_bytes(rows, columns, text_columns=text_columns, sheet=sheet), mimetype=XLSX_MIMETYPE,
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})

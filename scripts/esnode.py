@@ -47,10 +47,15 @@ class LauncherError(RuntimeError):
 
 @dataclass(frozen=True)
 class Layout:
-    """Where the distribution, the node's state and its pid file live."""
+    """Where the distribution, the node's state and its pid file live.
+
+    `state` moves data, logs, config and pid file elsewhere (a second, throw-away node for the fault tests)
+    while the distribution stays the one already fetched under `root`.
+    """
 
     root: Path
     version: str
+    state: Path | None = None
 
     @property
     def cache(self) -> Path:
@@ -62,7 +67,7 @@ class Layout:
 
     @property
     def var(self) -> Path:
-        return self.root / "var" / "elasticsearch"
+        return self.state or self.root / "var" / "elasticsearch"
 
     @property
     def data(self) -> Path:
@@ -285,9 +290,12 @@ def write_config(layout: Layout, port: int, heap: str) -> None:
         subprocess.run(["chown", "-R", f"{ES_USER}:{ES_USER}", str(layout.var)], check=True)
 
 
-def start(settings: dict) -> bool:
-    """Make sure the local node runs and answers; return True when this call started it."""
-    layout = layout_for(settings["ES_VERSION"])
+def start(settings: dict, layout: Layout | None = None) -> bool:
+    """Make sure the local node runs and answers; return True when this call started it.
+
+    `layout` defaults to the project's own node; `settings` gives its port, heap and start timeout.
+    """
+    layout = layout or layout_for(settings["ES_VERSION"])
     port = settings["ES_PORT"]
     if read_pid(layout) and http_get(health_url(port)):
         log(f"already running on http://127.0.0.1:{port} (pid {read_pid(layout)})")
@@ -329,9 +337,9 @@ def tail_log(layout: Layout, lines: int = 30) -> str:
     return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
 
 
-def stop(settings: dict) -> bool:
-    """Stop the node named by the pid file; return True when one was running."""
-    layout = layout_for(settings["ES_VERSION"])
+def stop(settings: dict, layout: Layout | None = None) -> bool:
+    """Stop the node named by the pid file (of `layout`, by default the project's); return True when one ran."""
+    layout = layout or layout_for(settings["ES_VERSION"])
     pid = read_pid(layout)
     if pid is None:
         log("not running")

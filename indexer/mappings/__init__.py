@@ -11,9 +11,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from indexer.mappings import (
+    audit,
     employers,
     exchange_sessions,
     jobs,
+    leases,
     placement_events,
     placements,
     reports,
@@ -62,6 +64,8 @@ DEFINITIONS: tuple[IndexDefinition, ...] = (
     IndexDefinition("placement_events", placement_events.VERSION, placement_events.build, embedded=False),
     IndexDefinition("exchange_sessions", exchange_sessions.VERSION, exchange_sessions.build, embedded=False),
     IndexDefinition("reports", reports.VERSION, reports.build, embedded=False),
+    IndexDefinition("audit", audit.VERSION, audit.build, embedded=False),
+    IndexDefinition("leases", leases.VERSION, leases.build, embedded=False),
 )
 
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from indexer.mappings.common import audit_fields, keyword, location, search_fields, strict_index, vi_text
 
-VERSION = 2  # v2: every venue has a point (location_source)
+VERSION = 3  # v3: attendance keeps a count of erased jobseekers instead of their ids
 
 
 def build(_model: object) -> dict[str, Any]:
@@ -16,6 +16,7 @@ def build(_model: object) -> dict[str, Any]:
         "venue_name": vi_text(), "mode": keyword(), "employer_ids": keyword(), "job_ids": keyword(),
         "status": keyword(),
         "attendance": {"properties": {"jobseekers": keyword(), "employers": keyword(),
-                                      "walk_ins": {"type": "integer"}, "recorded_at": {"type": "date"}}},
+                                      "walk_ins": {"type": "integer"},
+                                      "erased_jobseekers": {"type": "integer"}, "recorded_at": {"type": "date"}}},
         **search_fields(), **audit_fields(),
     }, analysis=True)

@@ -14,7 +14,7 @@ from indexer.mappings.common import (
     vi_text,
 )
 
-VERSION = 4  # v4: every residence has a point (location_source says how it was found)
+VERSION = 5  # v5: erased_at and erasure_reason (an erased record keeps de-identified facts only)
 
 
 def build(model: Any) -> dict[str, Any]:
@@ -56,6 +56,7 @@ def build(model: Any) -> dict[str, Any]:
         "languages": keyword(),
         "disability": {"properties": {"functional_limitations": keyword(), "accommodations_needed": keyword()}},
         "has_disability": {"type": "boolean"},
+        "erased_at": {"type": "date"}, "erasure_reason": keyword(),
         "consent": {"properties": {"store_disability": {"type": "boolean"},
                                    "show_to_employers": {"type": "boolean"}, "recorded_at": {"type": "date"}}},
         **search_fields(),

@@ -10,7 +10,7 @@ from jobmatch.auth.guard import current_principal, roles
 from jobmatch.employers.schemas import EmployerIn, EmployerListArgs, EmployerOut, EmployerPage
 from jobmatch.employers.service import EmployerService
 from jobmatch.extensions import state
-from jobmatch.records.http import PATCH_DOC, if_match, page_body, patch_body, with_etag
+from jobmatch.records.http import if_match, page_body, patch_body, patch_doc, with_etag
 from jobmatch.records.schemas import CloseSchema
 
 blp = Blueprint("employers", __name__, url_prefix="/api/v1/employers", description="Employers")
@@ -25,6 +25,8 @@ def _service() -> EmployerService:
 @roles("admin", "counsellor")
 @blp.arguments(EmployerIn)
 @blp.response(201, EmployerOut)
+@blp.alt_response(200, schema=EmployerOut, success=True,
+                  description="The employer already registered with the same external_id and content")
 def create_employer(data: dict[str, Any]) -> Any:
     """Register an employer; repeating the same external_id and content returns the record with 200."""
     stored, created = _service().create(data)
@@ -51,7 +53,7 @@ def get_employer(employer_id: str) -> Any:
 
 @blp.route("/<employer_id>", methods=["PATCH"])
 @roles("admin", "counsellor", "employer")
-@blp.doc(**PATCH_DOC)
+@blp.doc(**patch_doc(EmployerIn))
 @blp.response(200, EmployerOut)
 def patch_employer(employer_id: str) -> Any:
     """Change an employer's fields, guarded by If-Match."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from jobmatch.matching.schemas import ReasonSchema
 from jobmatch.records.fields import LocationSchema, StrictSchema, Text, WholeNumber, choice
 from jobmatch.records.schemas import PageMeta
 
@@ -46,7 +47,7 @@ class AttendanceIn(StrictSchema):
 
 
 class InvitationArgs(Schema):
-    format = choice(("json", "csv", "html"), load_default="json")
+    format = choice(("json", "csv", "xlsx", "html"), load_default="json")
     per_vacancy = fields.Integer(load_default=None, validate=validate.Range(min=1, max=100))
     max_per_person = fields.Integer(load_default=None, validate=validate.Range(min=1, max=20))
 
@@ -81,3 +82,25 @@ class SessionOut(Schema):
 
 class SessionPage(PageMeta):
     items = fields.List(fields.Nested(SessionOut))
+
+
+class InvitedVacancy(Schema):
+    job_id = fields.String()
+    title = fields.String()
+    employer_id = fields.String()
+    score = fields.Float()
+    reasons = fields.List(fields.Nested(ReasonSchema))
+
+
+class InvitedPerson(Schema):
+    worker_id = fields.String()
+    full_name = fields.String(allow_none=True)
+    phone = fields.String(allow_none=True)
+    commune = fields.String(allow_none=True)
+    vacancies = fields.List(fields.Nested(InvitedVacancy), metadata={"description": "Best first."})
+
+
+class InvitationList(Schema):
+    session_id = fields.String()
+    people = fields.Integer(metadata={"description": "How many people are invited."})
+    invitations = fields.List(fields.Nested(InvitedPerson))

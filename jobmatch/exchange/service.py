@@ -65,6 +65,16 @@ def allocate(ranked: dict[str, list[Document]], *, per_vacancy: int, max_per_per
     return invited
 
 
+def attendance_view(attendance: Document | None, role: str) -> Document | None:
+    """Return a session's attendance as `role` may see it: analysts get counts, not whose ids came."""
+    if not attendance or role in ("admin", "counsellor"):
+        return attendance
+    people = attendance.get("jobseekers") or []
+    return {"jobseekers_count": len(people) + int(attendance.get("erased_jobseekers") or 0),
+            "employers": attendance.get("employers") or [], "walk_ins": attendance.get("walk_ins") or 0,
+            "recorded_at": attendance.get("recorded_at")}
+
+
 class ExchangeService:
     """Sessions as counsellors and analysts see them."""
 
@@ -106,7 +116,11 @@ class ExchangeService:
         """Change a session, guarded by the ETag; the participants are checked again."""
         def check(stored: Stored) -> None:
             merged = {**self.records.input_view(stored.source), **changes}
-            if "employer_ids" in changes or "job_ids" in changes:
+            # Only non-empty lists of ids can be looked up: the validation that follows names any other value.
+            lists = [merged.get("employer_ids", []), merged.get("job_ids", [])]
+            well_formed = all(isinstance(ids, list) and ids and all(isinstance(i, str) and i.strip() for i in ids)
+                              for ids in lists)
+            if ("employer_ids" in changes or "job_ids" in changes) and well_formed:
                 self._check_parties({"employer_ids": merged.get("employer_ids", []),
                                      "job_ids": merged.get("job_ids", [])})
         return self.records.patch(session_id, changes, etag=etag, actor=self.principal.token_id, allowed=check)

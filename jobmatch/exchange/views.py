@@ -7,20 +7,32 @@ from typing import Any
 from flask import Response, render_template
 from flask_smorest import Blueprint
 
+from jobmatch.audit.http import note
 from jobmatch.auth.guard import current_principal, roles
-from jobmatch.exchange.schemas import AttendanceIn, InvitationArgs, SessionIn, SessionListArgs, SessionOut, SessionPage
-from jobmatch.exchange.service import ExchangeService, invitation_rows
+from jobmatch.exchange.schemas import (
+    AttendanceIn,
+    InvitationArgs,
+    InvitationList,
+    SessionIn,
+    SessionListArgs,
+    SessionOut,
+    SessionPage,
+)
+from jobmatch.exchange.service import ExchangeService, attendance_view, invitation_rows
 from jobmatch.extensions import state
-from jobmatch.http import csv_download
+from jobmatch.http import XLSX_MIMETYPE, csv_download, xlsx_download
 from jobmatch.matching.views import matcher
 from jobmatch.records.access import public_view
-from jobmatch.records.http import PATCH_DOC, if_match, patch_body, with_etag
+from jobmatch.records.http import PATCH_DOC, if_match, patch_body, patch_doc, with_etag
 from jobmatch.records.repository import Stored
 
 blp = Blueprint("exchange", __name__, url_prefix="/api/v1/exchange-sessions",
                 description="Job exchange sessions: participants, invitations from the matcher, attendance, outcomes")
 CSV_COLUMNS = ("session_id", "session_date", "worker_id", "full_name", "phone", "commune", "job_id", "job_title",
                "employer_id", "score", "reason")
+# Everything but the score is text in Excel: phones keep their leading 0, ids and dates are never converted.
+XLSX_TEXT_COLUMNS = tuple(c for c in CSV_COLUMNS if c != "score")
+INVITATION_FORMATS = "By `format`: JSON (default), CSV (UTF-8 with a BOM), XLSX or a printable HTML page."
 
 
 def _service() -> ExchangeService:
@@ -29,13 +41,18 @@ def _service() -> ExchangeService:
 
 
 def _body(service: ExchangeService, stored: Stored) -> dict[str, Any]:
-    return {**public_view(stored.source), "outcomes": service.outcomes(stored.id)}
+    body = {**public_view(stored.source), "outcomes": service.outcomes(stored.id)}
+    if "attendance" in body:
+        body["attendance"] = attendance_view(body["attendance"], current_principal().role)
+    return body
 
 
 @blp.route("", methods=["POST"])
 @roles("admin", "counsellor")
 @blp.arguments(SessionIn)
 @blp.response(201, SessionOut)
+@blp.alt_response(200, schema=SessionOut, success=True,
+                  description="The session already planned with the same external_id and content")
 def create_session(data: dict[str, Any]) -> Any:
     """Plan a session: date, venue, on site or online, the employers and vacancies taking part."""
     service = _service()
@@ -67,7 +84,7 @@ def get_session(session_id: str) -> Any:
 
 @blp.route("/<session_id>", methods=["PATCH"])
 @roles("admin", "counsellor")
-@blp.doc(**PATCH_DOC)
+@blp.doc(**patch_doc(SessionIn))
 @blp.response(200, SessionOut)
 def patch_session(session_id: str) -> Any:
     """Change a session (e.g. `status: held` or `cancelled`, more vacancies), guarded by If-Match."""
@@ -92,11 +109,19 @@ def put_attendance(data: dict[str, Any], session_id: str) -> Any:
 @blp.route("/<session_id>/invitations", methods=["GET"])
 @roles("admin", "counsellor")
 @blp.arguments(InvitationArgs, location="query")
+@blp.alt_response(200, schema=InvitationList, success=True, description=INVITATION_FORMATS)
+@blp.alt_response(200, schema={"type": "string"}, content_type="text/csv", success=True,
+                  description=INVITATION_FORMATS)
+@blp.alt_response(200, schema={"type": "string", "format": "binary"}, content_type=XLSX_MIMETYPE, success=True,
+                  description=INVITATION_FORMATS)
+@blp.alt_response(200, schema={"type": "string"}, content_type="text/html", success=True,
+                  description=INVITATION_FORMATS)
 def invitations(args: dict[str, Any], session_id: str) -> Any:
     """The invitation list: each open vacancy's best candidates, each person invited at most N times.
 
-    `format=json` (default), `csv` (one row per person and vacancy, for a spreadsheet or mail merge) or `html`
-    (a printable page with an attendance column). Only name, phone and commune of each person are included.
+    `format=json` (default), `csv` (one row per person and vacancy, for a spreadsheet or mail merge), `xlsx`
+    (the same rows for Excel, phones and ids as text) or `html` (a printable page with an attendance column).
+    Only name, phone and commune of each person are included.
     """
     settings = state().settings
     session, found = _service().invitations(
@@ -104,8 +129,13 @@ def invitations(args: dict[str, Any], session_id: str) -> Any:
         per_vacancy=args["per_vacancy"] or settings["INVITES_PER_VACANCY"],
         max_per_person=args["max_per_person"] or settings["INVITES_MAX_PER_PERSON"])
     rows = list(invitation_rows(session, found))
+    note("list" if args["format"] == "json" else "export", "workers", [i.worker["worker_id"] for i in found],
+         fields=["personal.full_name", "personal.phone", "residence"] if found else [])
     if args["format"] == "csv":
         return csv_download(rows, CSV_COLUMNS, f"invitations-{session_id}.csv")
+    if args["format"] == "xlsx":
+        return xlsx_download(rows, CSV_COLUMNS, f"invitations-{session_id}.xlsx", text_columns=XLSX_TEXT_COLUMNS,
+                             sheet="invitations")
     if args["format"] == "html":
         return Response(render_template("invitations.html", session=session, rows=rows, people=len(found)),
                         mimetype="text/html")

@@ -22,6 +22,8 @@ class ReadinessSchema(Schema):
     elasticsearch = fields.Dict()
     indices = fields.Dict()
     model = fields.Dict()
+    write_blocks = fields.Dict(metadata={"description": "Aliases whose index refuses writes: {alias: {index, blocks, "
+                                                        "reindexing}}; a reindex's brief block keeps the app ready"})
     reasons = fields.List(fields.String())
 
 

@@ -140,7 +140,8 @@ class JobService:
 
     def patch(self, job_id: str, changes: dict[str, Any], etag: str | None) -> Stored:
         """Change fields, guarded by the ETag; an employer cannot move a vacancy to another employer."""
-        if "employer_id" in changes:
+        # Only an id can be looked up; anything else (empty, not a string) is named by the validation that follows.
+        if isinstance(changes.get("employer_id"), str) and changes["employer_id"].strip():
             self._check_employer({"employer_id": changes["employer_id"]})  # a scratch dict: only checked
         return self.records.patch(job_id, changes, etag=etag, actor=self.principal.token_id,
                                   allowed=self._own_only)

@@ -10,7 +10,7 @@ from jobmatch.auth.guard import current_principal, roles
 from jobmatch.extensions import state
 from jobmatch.jobs.schemas import JobCloseSchema, JobIn, JobListArgs, JobOut, JobPage, JobReopenSchema
 from jobmatch.jobs.service import JobService
-from jobmatch.records.http import PATCH_DOC, if_match, page_body, patch_body, with_etag
+from jobmatch.records.http import PATCH_DOC, if_match, page_body, patch_body, patch_doc, with_etag
 
 blp = Blueprint("jobs", __name__, url_prefix="/api/v1/jobs", description="Vacancies")
 
@@ -25,6 +25,8 @@ def _service() -> JobService:
 @roles("admin", "counsellor", "employer")
 @blp.arguments(JobIn)
 @blp.response(201, JobOut)
+@blp.alt_response(200, schema=JobOut, success=True,
+                  description="The vacancy already posted with the same external_id and content")
 def create_job(data: dict[str, Any]) -> Any:
     """Post a vacancy (employers only for themselves); the same external_id and content again gives 200."""
     stored, created = _service().create(data)
@@ -51,7 +53,7 @@ def get_job(job_id: str) -> Any:
 
 @blp.route("/<job_id>", methods=["PATCH"])
 @roles("admin", "counsellor", "employer")
-@blp.doc(**PATCH_DOC)
+@blp.doc(**patch_doc(JobIn))
 @blp.response(200, JobOut)
 def patch_job(job_id: str) -> Any:
     """Change a vacancy's fields, guarded by If-Match; re-embedded only when its text changes."""

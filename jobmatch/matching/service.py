@@ -148,7 +148,8 @@ class Matcher:
         """`retrieval` picks the fusion (or a single retriever, for baselines); `rerank` orders by features.
 
         `hide_sensitive` drops reasons that reveal disability or a priority group (always for employers; also
-        for lists printed for others to see, such as session invitations).
+        for lists printed for others to see, such as session invitations). `boosts` never apply to an
+        employer's own lists.
         """
         if retrieval not in RETRIEVALS:
             raise ValueError(f"retrieval must be one of {RETRIEVALS}")
@@ -159,7 +160,9 @@ class Matcher:
         self.workers = Repository(es, alias_name(prefix, "workers"))
         self.embedder = embedder
         self.weights = weights
-        self.boosts = boosts
+        # Employers' lists are ranked without policy boosts: a boost shows through the score and the order, so
+        # two people alike in all an employer sees would tell who is in a priority group (ethnicity, poverty).
+        self.boosts = {} if principal.role == "employer" else boosts
         self.principal = principal
         self.hide_sensitive = principal.role == "employer" if hide_sensitive is None else hide_sensitive
         self.today = today or date.today()
@@ -319,7 +322,8 @@ class Matcher:
     def jobs_for_worker(self, worker_id: str, params: MatchParams) -> Document:
         """Return the best vacancies a jobseeker is eligible for, with reasons and what each constraint excluded."""
         worker = self.workers.get(worker_id, with_vectors=True).source
-        return self._jobs_for(worker, None if unserved(worker) else worker["embedding"], params)
+        # An erased record keeps no embedding (jobmatch.workers.erasure): it is matched on what is left, not a 500.
+        return self._jobs_for(worker, None if unserved(worker) else worker.get("embedding"), params)
 
     def _jobs_for(self, worker: Document, vector: list[float] | None, params: MatchParams, folded: bool = False,
                   text: str | None = None, soft: tuple[str, ...] = ()) -> Document:

@@ -6,6 +6,7 @@ from typing import Any
 
 from flask_smorest import Blueprint
 
+from jobmatch.audit.http import note
 from jobmatch.auth.guard import current_principal, roles
 from jobmatch.extensions import state
 from jobmatch.lookups.occupations import suggest_occupations
@@ -29,7 +30,9 @@ def matcher(**options: Any) -> Matcher:
 @blp.response(200, MatchList)
 def job_matches(args: dict[str, Any], job_id: str) -> Any:
     """Jobseekers who fit a vacancy, best first, with reasons (employers: consenting people, no private data)."""
-    return matcher().workers_for_job(job_id, MatchParams(**args))
+    result = matcher().workers_for_job(job_id, MatchParams(**args))
+    _note_people(result)
+    return result
 
 
 @blp.route("/workers/<worker_id>/matches", methods=["GET"])
@@ -48,4 +51,13 @@ def worker_matches(args: dict[str, Any], worker_id: str) -> Any:
 @blp.response(200, MatchList)
 def search_matches(payload: dict[str, Any], args: dict[str, Any]) -> Any:
     """Match free text and an optional profile against vacancies or jobseekers."""
-    return matcher().search(payload, MatchParams(**args))
+    result = matcher().search(payload, MatchParams(**args))
+    _note_people(result)
+    return result
+
+
+def _note_people(result: dict[str, Any]) -> None:
+    """Audit the jobseekers a match list showed (vacancy lists show no one)."""
+    people = [item for item in result["items"] if "worker" in item]
+    if people:
+        note("list", "workers", [item["worker_id"] for item in people], views=[item["worker"] for item in people])

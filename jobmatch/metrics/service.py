@@ -2,7 +2,8 @@
 
 Three searches (jobseekers, vacancies, placements), each with one `filter` aggregation per count, wrapped in a
 `terms` (or, for age bands, `range`) aggregation when grouping. Days to placement and to fill are counted per
-value so that medians are exact. Dates are calendar days in the local time zone. No Flask here.
+value so that medians are exact. Dates are calendar days in the local time zone. Small counts, and what is
+derived from them, are hidden before anything leaves (jobmatch.metrics.disclosure). No Flask here.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from indexer.naming import alias_name
+from jobmatch.metrics import disclosure
 from jobmatch.metrics.compute import derive
 from jobmatch.metrics.definitions import AGE_BANDS, DIMENSIONS, TRAINED_LEVELS
 
@@ -120,14 +122,37 @@ def _key(bucket: Document) -> str:
     return {"true": "urban", "false": "rural", "1": "urban", "0": "rural"}.get(str(key), str(key))
 
 
+def published(total: dict[str, Any], grouped: dict[str, dict[str, Any]], *, labour_force: dict[str, Any],
+              group_by: str | None, min_cell_size: int) -> Document:
+    """Return the indicators of the province and of each group from their raw counts, as they may be published:
+    {"total", "total_suppressed", "groups": [{"key", "values", "suppressed"}], "disclosure"}. Pure."""
+    k = min_cell_size
+    # The province total is hidden only where it is small itself; groups also get complementary cells, for the
+    # counts whose total is shown.
+    total_counts = disclosure.with_complements(total)
+    hidden_total = disclosure.small_cells(total_counts, k)
+    total_values, total_suppressed = disclosure.hide(derive(total, labour_force), hidden_total)
+    hidden = disclosure.suppress_groups({key: disclosure.with_complements(c) for key, c in grouped.items()}, k,
+                                        shown_totals=set(total_counts) - hidden_total)
+    groups = []
+    for key, counts in sorted(grouped.items()):
+        area = key if group_by == "urban_rural" else "none"
+        values, suppressed = disclosure.hide(derive(counts, labour_force, area), hidden[key])
+        groups.append({"key": key, "values": values, "suppressed": suppressed})
+    return {"total": total_values, "total_suppressed": total_suppressed, "groups": groups,
+            "disclosure": disclosure.describe(k)}
+
+
 class MetricsService:
     """Computes the indicators for a period."""
 
-    def __init__(self, *, es: Any, prefix: str, tz: str, labour_force: dict[str, Any]) -> None:
+    def __init__(self, *, es: Any, prefix: str, tz: str, labour_force: dict[str, Any],
+                 min_cell_size: int = disclosure.DEFAULT_MIN_CELL_SIZE) -> None:
         self.es = es
         self.prefix = prefix
         self.tz = tz
         self.labour_force = labour_force
+        self.min_cell_size = min_cell_size
 
     def _search(self, index: str, filters: dict[str, Document], group: Document | None, *,
                 values: dict[str, str] | None = None, extra: Document | None = None) -> Counted:
@@ -146,7 +171,8 @@ class MetricsService:
         return total, groups
 
     def compute(self, first: date, last: date, group_by: str | None = None) -> Document:
-        """Return {"total": indicators, "groups": [{"key", "values"}]} for the period."""
+        """Return {"total": indicators, "total_suppressed", "groups": [{"key", "values", "suppressed"}],
+        "disclosure"} for the period, small counts hidden (null, their keys under `suppressed`)."""
         period = Period(first, last, self.tz)
         year = last.year
         results: list[Counted] = []
@@ -162,11 +188,9 @@ class MetricsService:
             total.update(part_total)
             for key, counts in part_groups.items():
                 grouped.setdefault(key, {}).update(counts)
-        groups = [{"key": key, "values": derive(counts, self.labour_force,
-                                                 key if group_by == "urban_rural" else "none")}
-                  for key, counts in sorted(grouped.items())]
         return {"from": first.isoformat(), "to": last.isoformat(), "group_by": group_by,
-                "total": derive(total, self.labour_force), "groups": groups}
+                **published(total, grouped, labour_force=self.labour_force, group_by=group_by,
+                            min_cell_size=self.min_cell_size)}
 
     def _jobs(self, filters: dict[str, Document], group_by: str | None,
               year: int) -> Counted:

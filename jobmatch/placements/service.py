@@ -23,12 +23,13 @@ from jobmatch.auth.tokens import Principal
 from jobmatch.errors import Conflict, Forbidden, NotFound, PreconditionFailed, ValidationFailed
 from jobmatch.matching import constraints
 from jobmatch.placements import lifecycle
-from jobmatch.records.repository import Page, Repository, Stored, require_etag
+from jobmatch.records.repository import Page, Repository, Stored, parse_etag, require_etag
 from jobmatch.records.service import now_iso
 
 Document = dict[str, Any]
 EMPLOYER_MAY_SET = ("interviewed", "offered", "hired", "rejected")
 CLOCK_SKEW = timedelta(minutes=5)  # an `at` this far ahead of the server clock is still "now"
+REPAIR_PAGE = 1000  # placements compared per round trip when repair scans the event log
 RETRIES = 5  # read-modify-write attempts on a record someone else is changing at the same time
 # Constraints a counsellor cannot override by referring anyway; a long commute is the person's choice.
 BLOCKING = ("vacancy_not_open", "person_not_available", "certificate", "accommodation", "task_demand")
@@ -242,8 +243,9 @@ class PlacementService:
 
     def _guarded(self, pid: str, etag: str | None) -> Stored:
         etag = require_etag(etag, "placement")
+        parse_etag(etag)  # one that this API never issues is a 400, as on the registers, not a 412
         current = self.get(pid)
-        if etag.removeprefix("W/") != current.etag:
+        if etag.strip().removeprefix("W/") != current.etag:
             raise PreconditionFailed("the placement changed since you read it: GET it again and retry")
         return current
 
@@ -276,11 +278,15 @@ class PlacementService:
                 return None
             filled_by.append(pid)
             job = {**job, "filled_by": filled_by, "filled": len(filled_by), "updated_at": now_iso()}
-            complete = len(filled_by) >= (job.get("openings") or 1) and job.get("status") == "open"
+            # The hire that takes the last opening fills the vacancy even if it was closed meanwhile: a close
+            # racing a hire then ends the same way whichever write lands first (filled, with days to fill).
+            openings = job.get("openings") or 1
+            complete = len(filled_by) >= openings and (job.get("status") == "open" or len(filled_by) - 1 < openings)
             filled_now["value"] = complete
             if complete:
-                job.update(status="filled", filled_at=hired_at[:10], closed_at=hired_at,
-                           close_reason="all openings filled by placements", closed_by=self.principal.token_id)
+                job.update(status="filled", filled_at=hired_at[:10], closed_at=job.get("closed_at") or hired_at,
+                           close_reason=job.get("close_reason") or "all openings filled by placements",
+                           closed_by=job.get("closed_by") or self.principal.token_id)
             return job
 
         worker = retry_update(self.workers, placement["worker_id"], place)
@@ -296,10 +302,37 @@ class PlacementService:
             return self.placements.get(pid)
 
     def repair(self) -> int:
-        """Re-apply every hire whose consequences were not recorded; return how many were repaired."""
+        """Bring every placement in line with its events and apply every hire not yet applied; return how many
+        placements were repaired.
+
+        Two scans: placements marked hired but not applied, and the event log itself (the last sequence number
+        of each placement against the placement's), which finds a hire whose event was saved but whose
+        placement document was never rewritten, or never created.
+        """
+        self.es.indices.refresh(index=[self.placements.alias, self.events.alias])
         query = {"bool": {"filter": [{"term": {"status": "hired"}}], "must_not": [{"term": {"effects_applied": True}}]}}
-        ids = [h["_id"] for h in helpers.scan(self.es, index=self.placements.alias, query={"query": query},
-                                              _source=False)]
-        for pid in ids:
+        todo = {h["_id"] for h in helpers.scan(self.es, index=self.placements.alias, query={"query": query},
+                                               _source=False)}
+        todo.update(self._lagging())
+        for pid in sorted(todo):
             self._reconciled(pid)
-        return len(ids)
+        return len(todo)
+
+    def _lagging(self) -> set[str]:
+        """Return placements whose event log is ahead of their document (or that have no document)."""
+        lagging: set[str] = set()
+        after: dict[str, Any] | None = None
+        while True:
+            composite: Document = {"size": REPAIR_PAGE, "sources": [{"pid": {"terms": {"field": "placement_id"}}}]}
+            if after:
+                composite["after"] = after
+            response = self.es.search(index=self.events.alias, size=0, track_total_hits=False, aggs={"by": {
+                "composite": composite, "aggs": {"last": {"max": {"field": "seq"}}}}})["aggregations"]["by"]
+            last = {b["key"]["pid"]: int(b["last"]["value"]) for b in response["buckets"]}
+            if last:
+                docs = self.es.mget(index=self.placements.alias, ids=list(last), _source=["seq"])["docs"]
+                lagging.update(d["_id"] for d in docs
+                               if not d.get("found") or (d["_source"].get("seq") or 0) < last[d["_id"]])
+            after = response.get("after_key")
+            if not after or len(response["buckets"]) < REPAIR_PAGE:
+                return lagging

@@ -17,12 +17,12 @@ from jobmatch.placements.schemas import (
     TransitionIn,
 )
 from jobmatch.placements.service import PlacementService
-from jobmatch.records.http import if_match, with_etag
+from jobmatch.records.http import IF_MATCH_PARAMETER, if_match, with_etag
 from jobmatch.records.repository import Stored
 
 blp = Blueprint("placements", __name__, url_prefix="/api/v1/placements",
                 description="Referrals of jobseekers to vacancies and their outcomes")
-IF_MATCH = {"parameters": [{"in": "header", "name": "If-Match", "required": True, "schema": {"type": "string"}}],
+IF_MATCH = {"parameters": [IF_MATCH_PARAMETER],
             "description": "Send `If-Match: <ETag from GET>`: 412 if someone changed the placement meanwhile, "
                            "428 without it, 409 for a transition the life cycle does not allow."}
 
@@ -44,6 +44,7 @@ def _body(service: PlacementService, stored: Stored) -> dict[str, Any]:
 @roles("admin", "counsellor")
 @blp.arguments(PlacementIn)
 @blp.response(201, PlacementOut)
+@blp.alt_response(200, schema=PlacementOut, success=True, description="The open referral of the same pair, unchanged")
 def create_placement(data: dict[str, Any]) -> Any:
     """Refer a jobseeker to a vacancy (201); repeating an open referral returns it (200)."""
     service = _service()

@@ -11,7 +11,7 @@ INTERNAL_FIELDS = ("embedding", "embedding_text", "embedding_basis", "search_tex
 # What an employer never sees of a jobseeker: contact and ID, disability (sensitive data), and the
 # attributes that invite discrimination.
 # Birth year (age is a discrimination ground, Labour Code 2019 Art. 3(8)) and languages (Khmer points to
-# ethnicity) are hidden too; a vacancy's language requirement is matched without showing the list.
+# ethnicity) are hidden too; a language the vacancy states may be matched, the list is never shown (docs/privacy.md).
 HIDDEN_FROM_EMPLOYERS = ("personal", "disability", "has_disability", "consent", "gender", "ethnicity",
                          "priority_groups", "ui_status", "external_id", "source", "created_by", "closed_by",
                          "birth_year", "languages", "status_before_placement")

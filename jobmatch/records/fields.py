@@ -75,7 +75,9 @@ def _occupation_code(value: str) -> None:
 
 def occupation_code(**kwargs: Any) -> fields.String:
     """Return a field for a 4-digit occupation code known to the reference table."""
-    return fields.String(validate=_occupation_code, **kwargs)
+    # The document gives the shape; which codes exist is the reference table's (GET /api/v1/occupations/suggest).
+    metadata = {"pattern": "^[0-9]{4}$", **kwargs.pop("metadata", {})}
+    return fields.String(validate=_occupation_code, metadata=metadata, **kwargs)
 
 
 class LocationSchema(StrictSchema):
@@ -135,7 +137,7 @@ def expand_location(data: Mapping[str, Any]) -> dict[str, Any]:
     return stored
 
 
-TAX_CODE = re.compile(r"^(\d{10}(-\d{3})?|\d{12})$")
+TAX_CODE = re.compile(r"^([0-9]{10}(-[0-9]{3})?|[0-9]{12})$")  # ASCII digits, as the OpenAPI pattern says
 
 
 def _tax_code(value: str) -> None:
@@ -146,4 +148,5 @@ def _tax_code(value: str) -> None:
 
 def tax_code(**kwargs: Any) -> fields.String:
     """Return a field for a Vietnamese tax code."""
-    return fields.String(validate=_tax_code, **kwargs)
+    return fields.String(validate=_tax_code, metadata={"pattern": TAX_CODE.pattern, **kwargs.pop("metadata", {})},
+                         **kwargs)

@@ -2,13 +2,15 @@
 
 ETags come from the document's `_primary_term` and `_seq_no`: an update must present the ETag it read and
 Elasticsearch refuses it if anyone wrote in between, so a stale write is a 412, never a silent overwrite.
-Writes retry briefly on a write block, which a reindex holds for the moment it swaps indices.
+Writes wait out the write block a reindex holds for the moment it swaps indices; any other block (disk flood
+stage, read-only) fails at once and the API answers 503 (jobmatch.search.blocks).
 """
 
 from __future__ import annotations
 
 import base64
 import json
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -17,6 +19,7 @@ from typing import Any, TypeVar
 from elasticsearch import ApiError, ConflictError, Elasticsearch, NotFoundError
 
 from jobmatch.errors import BadRequest, Conflict, NotFound, PreconditionFailed, PreconditionRequired
+from jobmatch.search.blocks import parse_block, reindex_holds
 
 T = TypeVar("T")
 BLOCK_RETRY_SECONDS = 30.0
@@ -40,6 +43,12 @@ class Page:
     next_cursor: str | None
 
 
+# What make_etag issues (weak or not), and the OpenAPI document's pattern for If-Match: primary terms start at 1,
+# and both numbers fit Elasticsearch's long (a term of 0 or a longer number made it answer 400, and us 500).
+ETAG_PATTERN = r'^(W/)?"[1-9][0-9]{0,17}-[0-9]{1,18}"$'
+_ETAG = re.compile(r'(?:W/)?"([1-9][0-9]{0,17})-([0-9]{1,18})"')
+
+
 def make_etag(primary_term: int, seq_no: int) -> str:
     """Return the ETag for a document version."""
     return f'"{primary_term}-{seq_no}"'
@@ -47,14 +56,10 @@ def make_etag(primary_term: int, seq_no: int) -> str:
 
 def parse_etag(etag: str) -> tuple[int, int]:
     """Return (primary_term, seq_no) from an ETag, or raise BadRequest."""
-    value = etag.strip()
-    if value.startswith("W/"):
-        value = value[2:]
-    try:
-        term, seq = value.strip('"').split("-")
-        return int(term), int(seq)
-    except ValueError as exc:
-        raise BadRequest(f"If-Match {etag!r} is not an ETag this API issued") from exc
+    found = _ETAG.fullmatch(etag.strip())
+    if found is None:
+        raise BadRequest(f"If-Match {etag!r} is not an ETag this API issued")
+    return int(found.group(1)), int(found.group(2))
 
 
 def require_etag(etag: str | None, what: str = "record") -> str:
@@ -81,10 +86,6 @@ def decode_cursor(cursor: str) -> list[Any]:
     return values
 
 
-def _is_write_block(exc: ApiError) -> bool:
-    return exc.status_code in (403, 429) and "block" in str(exc.body).lower()
-
-
 class Repository:
     """Documents of one kind under one alias."""
 
@@ -94,14 +95,17 @@ class Repository:
         self.refresh = refresh
 
     def _write(self, call: Callable[[], T]) -> T:
-        # A reindex blocks writes for the few seconds it needs to catch up and swap: wait it out.
+        # A reindex blocks writes for the few seconds it needs to catch up and swap: wait it out. Other blocks
+        # last until someone acts, and waiting on them held every writer for 30 s before the same 503.
         deadline = time.monotonic() + BLOCK_RETRY_SECONDS
         delay = 0.05
         while True:
             try:
                 return call()
             except ApiError as exc:
-                if not _is_write_block(exc) or time.monotonic() > deadline:
+                block = parse_block(exc)
+                if (block is None or not block.is_reindex_kind or time.monotonic() > deadline
+                        or not reindex_holds(self.es, self.alias, str(block.index))):
                     raise
                 time.sleep(delay)
                 delay = min(delay * 2, 1.0)

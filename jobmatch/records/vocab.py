@@ -30,3 +30,5 @@ UI_STATUSES = ("none", "applied", "receiving", "ended")  # unemployment insuranc
 PRIORITY_GROUPS = ("meritorious_family", "poor_household", "near_poor_household", "ethnic_minority",
                    "returning_migrant", "demobilised_soldier", "youth")
 LANGUAGES = ("vi", "km", "zh", "en", "ko", "ja")
+# Why a person's data is erased (Decree 13/2023/NĐ-CP Art. 16): a fixed list keeps free text out of the audit log.
+ERASURE_REASONS = ("data_subject_request", "consent_withdrawn", "retention_expired", "unlawful_processing")

@@ -1,7 +1,12 @@
 """The monthly labour-market report: indicators with month-on-month and year-on-year change, 12-month trends,
 demand against supply by occupation, the most demanded skills, and the 2030 targets against actual figures.
 
-`classify_occupations` and `target_status` are pure; `ReportBuilder` runs the queries. No Flask here.
+Small counts are hidden as everywhere (jobmatch.metrics.disclosure): a hidden figure is null and named in its
+row's `suppressed`; a change from or to a hidden figure is hidden too. The report records the threshold it was
+built with (`disclosure`), and one built with a lower threshold (or before there was one) is not served.
+
+`classify_occupations`, `target_status` and `check_publishable` are pure; `ReportBuilder` runs the queries.
+No Flask here.
 """
 
 from __future__ import annotations
@@ -11,6 +16,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from config.labour_market import TARGETS_2030
+from jobmatch.errors import NotFound
+from jobmatch.metrics import disclosure
 from jobmatch.metrics.compute import change, month_bounds, shift_month
 from jobmatch.metrics.definitions import BY_KEY, INDICATORS
 from jobmatch.metrics.service import DemandSupply, MetricsService
@@ -31,11 +38,22 @@ NOTES = (
 )
 
 
-def classify_occupations(rows: list[Document], *, top: int = 10) -> dict[str, list[Document]]:
-    """Split occupations into shortages (demand ≥ 2× supply) and surpluses (supply ≥ 2× demand), largest first."""
-    shortage = [r for r in rows if r["demand"] >= MIN_SIZE and r["demand"] >= IMBALANCE * r["supply"]]
-    surplus = [r for r in rows if r["supply"] >= MIN_SIZE and r["supply"] >= IMBALANCE * r["demand"]]
-    shortage.sort(key=lambda r: (-(r["demand"] - r["supply"]), r["occupation_code"]))
+def classify_occupations(rows: list[Document], *, top: int = 10, min_cell_size: int = 1) -> dict[str, list[Document]]:
+    """Split occupations into shortages (demand ≥ 2× supply) and surpluses (supply ≥ 2× demand), largest first.
+
+    Works on the published figures only, so that being listed gives nothing hidden away. A hidden supply (None)
+    is at most `min_cell_size` − 1 (the report hides supply only when it is small), so an occupation is a
+    shortage when its demand is at least twice that; a hidden demand may be a complementary cell of any size,
+    so such an occupation is not classified.
+    """
+    def supply_bound(row: Document) -> int:
+        return row["supply"] if row["supply"] is not None else min_cell_size - 1
+
+    shown = [r for r in rows if r["demand"] is not None]
+    shortage = [r for r in shown if r["demand"] >= MIN_SIZE and r["demand"] >= IMBALANCE * supply_bound(r)]
+    surplus = [r for r in shown if r["supply"] is not None and r["supply"] >= MIN_SIZE
+               and r["supply"] >= IMBALANCE * r["demand"]]
+    shortage.sort(key=lambda r: (-(r["demand"] - supply_bound(r)), r["occupation_code"]))
     surplus.sort(key=lambda r: (-(r["supply"] - r["demand"]), r["occupation_code"]))
     return {"shortage": shortage[:top], "surplus": surplus[:top]}
 
@@ -49,6 +67,22 @@ def target_status(op: str, bound: float, actual: float | None) -> str:
     if op == ">=":
         return "met" if actual >= bound else "not_met"
     raise ValueError(f"unknown comparison {op}")
+
+
+def check_publishable(report: Document, min_cell_size: int, month: str) -> Document:
+    """Return `report` if it was built hiding counts below at least `min_cell_size`, else raise NotFound."""
+    built_with = (report.get("disclosure") or {}).get("min_cell_size") or 0
+    if built_with < min_cell_size:
+        raise NotFound(f"the stored report of {month} was built without hiding counts below {min_cell_size}: "
+                       f"rebuild it with `flask --app wsgi jobmatch report --month {month}`")
+    return report
+
+
+def hidden_fields(key: str, current: set[str], previous: set[str], year_ago: set[str]) -> list[str]:
+    """Return which of an indicator row's figures are hidden, given the keys hidden in each month."""
+    flags = {"value": key in current, "previous_month": key in previous, "year_ago": key in year_ago,
+             "month_on_month": key in current | previous, "year_on_year": key in current | year_ago}
+    return [name for name, hidden in flags.items() if hidden]
 
 
 def _titled(rows: list[Document]) -> list[Document]:
@@ -67,42 +101,57 @@ class ReportBuilder:
         self.labour_force = labour_force
         self.tz = tz
 
-    def _month(self, month: str) -> Document:
+    def _month(self, month: str) -> tuple[Document, set[str]]:
         first, last = month_bounds(month)
-        return self.metrics.compute(first, last)["total"]
+        result = self.metrics.compute(first, last)
+        return result["total"], set(result["total_suppressed"])
 
     def build(self, month: str) -> Document:
         """Return the report of `month` ("YYYY-MM") as a JSON-ready dict."""
+        k = self.metrics.min_cell_size
         months = [shift_month(month, -n) for n in range(TREND_MONTHS - 1, -1, -1)]
         by_month = {m: self._month(m) for m in months}
-        year_ago = self._month(shift_month(month, -12))
-        current, previous = by_month[month], by_month[shift_month(month, -1)]
+        (current, hidden_now), (previous, hidden_before) = by_month[month], by_month[shift_month(month, -1)]
+        year_ago, hidden_year_ago = self._month(shift_month(month, -12))
+        # A hidden figure is None, so change() leaves the changes to and from it None as well.
         indicators = [{**asdict(ind), "value": current[ind.key], "previous_month": previous[ind.key],
                        "month_on_month": change(current[ind.key], previous[ind.key]),
-                       "year_ago": year_ago[ind.key], "year_on_year": change(current[ind.key], year_ago[ind.key])}
+                       "year_ago": year_ago[ind.key], "year_on_year": change(current[ind.key], year_ago[ind.key]),
+                       "suppressed": hidden_fields(ind.key, hidden_now, hidden_before, hidden_year_ago)}
                       for ind in INDICATORS]
         first, last = month_bounds(month)
-        balance = _titled(self.demand.by_occupation(first, last))
+        # Each vacancy has one occupation, so demand adds up to the open openings shown above: complementary
+        # cells. A person may want several occupations and no supply total is shown: small cells only.
+        balance = disclosure.suppress_rows(_titled(self.demand.by_occupation(first, last)), ("demand", "supply"), k,
+                                           key="occupation_code", complementary=("demand",))
+        skills = disclosure.suppress_rows(self.demand.top_skills(first, last), ("vacancies",), k, key="skill")
         targets = [{"key": t["key"], "label_vi": t["label_vi"], "label_en": t["label_en"], "op": t["op"],
                     "target": t["value"], "indicator": t["indicator"], "actual": current.get(t["indicator"]),
-                    "status": target_status(t["op"], t["value"], current.get(t["indicator"])),
+                    "status": "suppressed" if t["indicator"] in hidden_now else
+                    target_status(t["op"], t["value"], current.get(t["indicator"])),
                     "definition": BY_KEY[t["indicator"]].definition} for t in TARGETS_2030]
         return {
             "month": month, "from": first.isoformat(), "to": last.isoformat(), "timezone": self.tz,
             "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
             "indicators": indicators,
-            "trends": {"months": months, "series": {ind.key: [by_month[m][ind.key] for m in months]
-                                                    for ind in INDICATORS}},
-            "occupations": {**classify_occupations(balance), "all": balance},
-            "skills": self.demand.top_skills(first, last),
-            "targets": targets, "labour_force": self.labour_force, "notes": list(NOTES),
+            "trends": {"months": months, "series": {ind.key: [by_month[m][0][ind.key] for m in months]
+                                                    for ind in INDICATORS},
+                       "suppressed": {ind.key: hidden for ind in INDICATORS
+                                      if (hidden := [m for m in months if ind.key in by_month[m][1]])}},
+            "occupations": {**classify_occupations(balance, min_cell_size=k), "all": balance},
+            "skills": skills,
+            "targets": targets, "labour_force": self.labour_force, "notes": [*NOTES, disclosure.legend(k)],
+            "disclosure": disclosure.describe(k),
         }
 
 
-def generate(*, es: Any, prefix: str, tz: str, labour_force: Document, month: str, actor: str) -> Document:
-    """Build the report of `month` and store it (replacing an earlier one); return it."""
+def generate(*, es: Any, prefix: str, tz: str, labour_force: Document, month: str, actor: str,
+             min_cell_size: int = disclosure.DEFAULT_MIN_CELL_SIZE) -> Document:
+    """Build the report of `month`, counts below `min_cell_size` hidden, and store it (replacing an earlier one);
+    return it."""
     check_month(month)
-    builder = ReportBuilder(metrics=MetricsService(es=es, prefix=prefix, tz=tz, labour_force=labour_force),
+    builder = ReportBuilder(metrics=MetricsService(es=es, prefix=prefix, tz=tz, labour_force=labour_force,
+                                                   min_cell_size=min_cell_size),
                             demand=DemandSupply(es=es, prefix=prefix, tz=tz), labour_force=labour_force, tz=tz)
     report = builder.build(month)
     ReportStore(es, prefix).save(month, report, actor=actor)

@@ -1,34 +1,57 @@
-"""Turning a stored report into CSV rows and chart geometry for the HTML page (pure functions)."""
+"""Turning a stored report into CSV rows and chart geometry for the HTML page (pure functions).
+
+A figure hidden by the small-cell rule is written as the marker ("[c]") everywhere, never as a blank, so that a
+reader can tell it from "nothing to compute" ("—" on the page, an empty cell in the CSV); a legend row or line
+explains it.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import Any
+
+from jobmatch.metrics.disclosure import MARKER, legend
 
 CSV_COLUMNS = ("section", "key", "label_vi", "label_en", "unit", "value", "previous_month", "mom_absolute",
                "mom_relative", "year_ago", "yoy_absolute", "yoy_relative", "target", "status", "definition")
 
 
+def shown(row: Mapping[str, Any], field: str) -> Any:
+    """Return a row's figure as published: the marker when the small-cell rule hid it, else the value."""
+    return MARKER if field in (row.get("suppressed") or ()) else row.get(field)
+
+
+def _change(row: Mapping[str, Any], field: str, part: str) -> Any:
+    return MARKER if field in (row.get("suppressed") or ()) else row[field][part]
+
+
 def csv_rows(report: dict[str, Any]) -> Iterator[dict[str, Any]]:
-    """Yield the indicators, the targets, the occupation balance and the skills as flat CSV rows."""
+    """Yield the indicators, the targets, the occupation balance and the skills as flat CSV rows, then the legend
+    of the marker for hidden figures."""
     for ind in report["indicators"]:
         yield {"section": "indicator", "key": ind["key"], "label_vi": ind["label_vi"], "label_en": ind["label_en"],
-               "unit": ind["unit"], "value": ind["value"], "previous_month": ind["previous_month"],
-               "mom_absolute": ind["month_on_month"]["absolute"], "mom_relative": ind["month_on_month"]["relative"],
-               "year_ago": ind["year_ago"], "yoy_absolute": ind["year_on_year"]["absolute"],
-               "yoy_relative": ind["year_on_year"]["relative"], "definition": ind["definition"]}
+               "unit": ind["unit"], "value": shown(ind, "value"), "previous_month": shown(ind, "previous_month"),
+               "mom_absolute": _change(ind, "month_on_month", "absolute"),
+               "mom_relative": _change(ind, "month_on_month", "relative"), "year_ago": shown(ind, "year_ago"),
+               "yoy_absolute": _change(ind, "year_on_year", "absolute"),
+               "yoy_relative": _change(ind, "year_on_year", "relative"), "definition": ind["definition"]}
     for target in report["targets"]:
         yield {"section": "target_2030", "key": target["key"], "label_vi": target["label_vi"],
-               "label_en": target["label_en"], "value": target["actual"], "target": target["target"],
+               "label_en": target["label_en"],
+               "value": MARKER if target["status"] == "suppressed" else target["actual"], "target": target["target"],
                "status": target["status"], "definition": target["definition"]}
     for kind in ("shortage", "surplus"):
         for row in report["occupations"][kind]:
             yield {"section": f"occupation_{kind}", "key": row["occupation_code"], "label_vi": row["title_vi"],
-                   "label_en": row["title_en"], "value": row["demand"], "previous_month": None,
-                   "definition": f"demand (open openings) {row['demand']}; supply (active jobseekers) {row['supply']}"}
+                   "label_en": row["title_en"], "value": shown(row, "demand"), "previous_month": None,
+                   "definition": f"demand (open openings) {shown(row, 'demand')}; "
+                                 f"supply (active jobseekers) {shown(row, 'supply')}"}
     for row in report["skills"]:
-        yield {"section": "skill_demand", "key": row["skill"], "value": row["vacancies"],
+        yield {"section": "skill_demand", "key": row["skill"], "value": shown(row, "vacancies"),
                "definition": "open vacancies listing the skill as essential"}
+    k = (report.get("disclosure") or {}).get("min_cell_size")
+    if k:
+        yield {"section": "legend", "key": "suppressed", "value": MARKER, "definition": legend(k)}
 
 
 def polyline(values: list[float | None], *, width: int = 320, height: int = 80, pad: int = 6) -> str:
@@ -45,10 +68,14 @@ def polyline(values: list[float | None], *, width: int = 320, height: int = 80, 
 
 
 def bars(rows: list[dict[str, Any]], *, width: int = 260) -> list[dict[str, Any]]:
-    """Return demand and supply bar lengths (px) scaled to the largest value among the rows."""
-    top = max([max(r["demand"], r["supply"]) for r in rows] or [1]) or 1
-    return [{**r, "demand_px": round(r["demand"] / top * width), "supply_px": round(r["supply"] / top * width)}
-            for r in rows]
+    """Return demand and supply bar lengths (px) scaled to the largest shown value among the rows; a hidden
+    figure (None) gets no bar, so that its length cannot be measured."""
+    top = max([v for r in rows for v in (r["demand"], r["supply"]) if v is not None] or [1]) or 1
+
+    def length(value: int | None) -> int:
+        return 0 if value is None else round(value / top * width)
+
+    return [{**r, "demand_px": length(r["demand"]), "supply_px": length(r["supply"])} for r in rows]
 
 
 def percent(value: float | None) -> str:
@@ -74,3 +101,20 @@ def delta(change: dict[str, float | None], unit: str) -> str:
         return f"{absolute * 100:+.1f} điểm %"
     text = f"{absolute:+g}"
     return text if relative is None else f"{text} ({relative * 100:+.0f}%)"
+
+
+def cell(row: Mapping[str, Any], field: str, unit: str) -> str:
+    """Format one figure of a report row for the page: the marker when hidden, a change or a value otherwise."""
+    if field in (row.get("suppressed") or ()):
+        return MARKER
+    if field in ("month_on_month", "year_on_year"):
+        return delta(row[field], unit)
+    return formatted(row.get(field), unit)
+
+
+def trend_point(report: Mapping[str, Any], key: str, position: int, unit: str) -> str:
+    """Format the trend of `key` at `position` (0 first month, -1 last): the marker when that month hid it."""
+    month = report["trends"]["months"][position]
+    if month in (report["trends"].get("suppressed") or {}).get(key, ()):
+        return MARKER
+    return formatted(report["trends"]["series"][key][position], unit)

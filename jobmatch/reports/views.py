@@ -1,7 +1,9 @@
 """Monthly reports: JSON and CSV under the API (token needed), and a public HTML page with charts.
 
 The HTML page is public on purpose: it holds province-level aggregates only (the kind the Department
-publishes), no record of any person, so it can be linked from the job exchange's website.
+publishes), no record of any person, so it can be linked from the job exchange's website. Every format hides
+small counts the same way for every reader (jobmatch.metrics.disclosure); a report stored with a lower
+threshold than MIN_CELL_SIZE is not served at all.
 """
 
 from __future__ import annotations
@@ -11,15 +13,18 @@ from typing import Any
 from flask import Blueprint as FlaskBlueprint
 from flask import Response, render_template
 from flask_smorest import Blueprint
-from marshmallow import Schema
+from marshmallow import Schema, fields
 
 from jobmatch.auth.guard import roles
 from jobmatch.extensions import state
-from jobmatch.http import csv_download
+from jobmatch.http import XLSX_MIMETYPE, csv_download, xlsx_download
 from jobmatch.metrics.definitions import BY_KEY
+from jobmatch.metrics.disclosure import MARKER
 from jobmatch.records.fields import choice
 from jobmatch.reports import render
-from jobmatch.reports.store import ReportStore, check_month
+from jobmatch.reports.build import check_publishable
+from jobmatch.reports.schemas import ReportOut
+from jobmatch.reports.store import MONTH, ReportStore, check_month
 
 blp = Blueprint("reports", __name__, url_prefix="/api/v1/reports", description="Monthly labour-market reports")
 pages = FlaskBlueprint("report_pages", __name__)
@@ -27,8 +32,15 @@ TREND_KEYS = ("new_jobseekers", "registered_unemployed", "new_openings", "placem
               "vacancy_fill_rate", "trained_share_jobseekers", "pwd_employment_rate", "median_days_to_placement")
 
 
+# Columns Excel must keep as text: occupation codes such as "0110" lose their leading zero as numbers.
+XLSX_TEXT_COLUMNS = ("section", "key", "label_vi", "label_en", "unit", "status", "definition")
+FORMATS = ("JSON by default; `format=csv`: UTF-8 with a BOM; `format=xlsx`: one sheet, codes as text. Hidden "
+           "figures are null in JSON and `[c]` in CSV and XLSX.")
+
+
 class FormatArgs(Schema):
-    format = choice(("json", "csv"), load_default="json")
+    format = choice(("json", "csv", "xlsx"), load_default="json",
+                    metadata={"description": "`json`, `csv` (UTF-8 with BOM) or `xlsx` (Excel; codes kept as text)."})
 
 
 def _store() -> ReportStore:
@@ -36,28 +48,53 @@ def _store() -> ReportStore:
     return ReportStore(app_state.es, app_state.prefix)
 
 
+def _report(month: str) -> dict[str, Any]:
+    """Return the stored report of `month` if it hides small counts as configured now."""
+    report = _store().get(check_month(month))
+    return check_publishable(report, int(state().settings["MIN_CELL_SIZE"]), month)
+
+
+class ReportMonths(Schema):
+    months = fields.List(fields.String(), metadata={"description": "`YYYY-MM`, newest first."})
+
+
 @blp.route("/monthly", methods=["GET"])
 @roles("admin", "counsellor", "analyst")
+@blp.response(200, ReportMonths)
 def list_reports() -> Any:
     """The months that have a report, newest first."""
     return {"months": _store().months()}
 
 
-@blp.route("/monthly/<month>", methods=["GET"])
+@blp.route("/monthly/<month>", methods=["GET"], parameters=[
+    {"in": "path", "name": "month", "required": True, "description": "`YYYY-MM`; anything else is a 422.",
+     "schema": {"type": "string", "pattern": MONTH.pattern}}])
 @roles("admin", "counsellor", "analyst")
 @blp.arguments(FormatArgs, location="query")
+@blp.response(200, ReportOut, description=FORMATS)
+@blp.alt_response(200, schema={"type": "string"}, content_type="text/csv", success=True, description=FORMATS)
+@blp.alt_response(200, schema={"type": "string", "format": "binary"}, content_type=XLSX_MIMETYPE, success=True,
+                  description=FORMATS)
 def get_report(args: dict[str, Any], month: str) -> Any:
-    """The stored report of a month (`YYYY-MM`): JSON, or `format=csv` for a spreadsheet."""
-    report = _store().get(check_month(month))
+    """The stored report of a month (`YYYY-MM`): JSON, or `format=csv` / `format=xlsx` for a spreadsheet.
+
+    Small counts are hidden for every role: null in JSON with the row's `suppressed` naming the figures, and
+    `[c]` in CSV and XLSX, explained by the `legend` row (see `disclosure` and docs/metrics.md).
+    """
+    report = _report(month)
     if args["format"] == "csv":
         return csv_download(render.csv_rows(report), render.CSV_COLUMNS, f"labour-market-{month}.csv")
+    if args["format"] == "xlsx":
+        return xlsx_download(render.csv_rows(report), render.CSV_COLUMNS, f"labour-market-{month}.xlsx",
+                             text_columns=XLSX_TEXT_COLUMNS, sheet=f"labour-market-{month}")
     return report
 
 
 @pages.route("/reports/<month>")
 def report_page(month: str) -> Any:
     """The report of a month as a printable HTML page with trend charts."""
-    report = _store().get(check_month(month))
-    html = render_template("report.html", r=report, trend_keys=TREND_KEYS, by_key=BY_KEY, fmt=render.formatted,
-                           pct=render.percent, delta=render.delta, line=render.polyline, bars=render.bars)
+    report = _report(month)
+    html = render_template("report.html", r=report, trend_keys=TREND_KEYS, by_key=BY_KEY, pct=render.percent,
+                           cell=render.cell, trend=render.trend_point, marker=MARKER, line=render.polyline,
+                           bars=render.bars)
     return Response(html, mimetype="text/html")

@@ -14,8 +14,16 @@ def build_client(settings: Mapping[str, Any]) -> Elasticsearch:
     """Return a client for ES_URL (or the local node) with the configured credentials; connects lazily."""
     kwargs: dict[str, Any] = {
         "request_timeout": settings["ES_REQUEST_TIMEOUT"],
-        "retry_on_timeout": True,
+        # A timeout is not retried: on a single node the retry waits on the same stalled node (with 2 retries a
+        # frozen node held each request for three timeouts), and a retried write that did land answers 409/412
+        # to its own writer.
+        "retry_on_timeout": False,
+        # Refused connections are retried (cheap, and a pooled keep-alive connection may have been closed).
         "max_retries": 2,
+        # Not 429 (the client's default retries it at once, no back-off): Elasticsearch answers 429 for the disk
+        # flood-stage block as well as for overload, and neither clears in milliseconds. The API answers 503 with
+        # Retry-After instead, so callers back off.
+        "retry_on_status": (502, 503, 504),
     }
     if settings["ES_API_KEY"]:
         kwargs["api_key"] = settings["ES_API_KEY"]

@@ -22,6 +22,7 @@ from jobmatch.records.schemas import ListArgs, PageMeta
 from jobmatch.records.vocab import (
     ACCOMMODATIONS,
     EMPLOYMENT_STATUSES,
+    ERASURE_REASONS,
     ETHNICITIES,
     FUNCTIONAL_LIMITATIONS,
     GENDERS,
@@ -178,6 +179,8 @@ class WorkerOut(Schema):
     created_at = fields.String()
     updated_at = fields.String()
     closed_at = fields.String(allow_none=True)
+    erased_at = fields.String(metadata={"description": "Set when the person's data was erased on request."})
+    erasure_reason = fields.String()
     close_reason = fields.String(allow_none=True)
 
 
@@ -192,3 +195,11 @@ class WorkerListArgs(ListArgs):
 
 class WorkerPage(PageMeta):
     items = fields.List(fields.Nested(WorkerOut))
+
+
+class ErasureIn(StrictSchema):
+    """Why a person's data is erased: a fixed list, so the audit log records a reason without free text."""
+
+    reason = choice(ERASURE_REASONS, required=True, metadata={
+        "description": "data_subject_request (the person asked), consent_withdrawn, retention_expired, "
+                       "unlawful_processing"})

@@ -12,9 +12,10 @@ from jobmatch.errors import Forbidden, NotFound, ValidationFailed
 from jobmatch.lookups.occupations import autocoder
 from jobmatch.records.access import sees_all_workers
 from jobmatch.records.repository import Page, Stored
-from jobmatch.records.service import Document, RecordService, ResourceSpec, term_filters
-from jobmatch.records.vocab import TRAINING_LABELS_VI, TRAINING_RANK
+from jobmatch.records.service import Document, RecordService, ResourceSpec, now_iso, term_filters
+from jobmatch.records.vocab import ERASURE_REASONS, TRAINING_LABELS_VI, TRAINING_RANK
 from jobmatch.reference import occupations
+from jobmatch.workers import erasure
 from jobmatch.workers.schemas import WorkerIn
 
 
@@ -122,6 +123,7 @@ class WorkerService:
 
     def __init__(self, *, es: Any, prefix: str, embedder: Embedder, principal: Principal) -> None:
         self.records = RecordService(SPEC, es=es, prefix=prefix, embedder=embedder)
+        self.copies = erasure.Copies(es, prefix)
         self.principal = principal
 
     def _visible(self, stored: Stored) -> None:
@@ -152,11 +154,38 @@ class WorkerService:
         self._counsellors_only()
         return self.records.patch(worker_id, changes, etag=etag, actor=self.principal.token_id)
 
-    def close(self, worker_id: str, reason: str) -> Stored:
-        """Close a registration and erase the person's contact, ID and disability data (kept: anonymous facts)."""
+    def close(self, worker_id: str, reason: str) -> tuple[Stored, list[str]]:
+        """Close a registration: erase contact, ID and disability data from the record and the sensitive
+        attributes from its copies (placements); return the record and the names of the fields cleared.
+
+        The copies go first: if anything fails half-way, closing again finishes the job (it is idempotent).
+        """
         self._counsellors_only()
-        return self.records.close(worker_id, reason=reason, actor=self.principal.token_id,
-                                  updates={"personal": None, "disability": None, "has_disability": False})
+        current = self.records.get(worker_id)
+        stripped = self.copies.strip_placements(worker_id)
+        if current.source.get("closed_at"):
+            return current, []
+        closed, cleared = erasure.closed_record(current.source)
+        stored = self.records.close(worker_id, reason=reason, actor=self.principal.token_id,
+                                    updates={k: closed[k] for k in ("personal", "disability", "has_disability")})
+        return stored, cleared + (["placements.worker"] if stripped else [])
+
+    def erase(self, worker_id: str, reason: str) -> tuple[Stored, list[str]]:
+        """Erase a person on request: the record keeps only de-identified facts, copies lose every sensitive
+        attribute, session attendance keeps a count instead of the id. Repeating it changes nothing."""
+        self._counsellors_only()
+        current = self.records.get(worker_id)
+        if reason not in ERASURE_REASONS:
+            raise ValidationFailed.on_field("reason", "must be one of " + ", ".join(ERASURE_REASONS))
+        stripped = self.copies.strip_placements(worker_id)
+        sessions = self.copies.remove_from_sessions(worker_id)
+        if current.source.get("erased_at"):
+            return current, []
+        doc, removed = erasure.erased_record(current.source, reason, now_iso())
+        doc["closed_by"] = current.source.get("closed_by") or self.principal.token_id
+        stored = self.records.repo.replace(worker_id, doc, etag=current.etag)
+        return stored, removed + (["placements.worker"] if stripped else []) + (
+            ["exchange_sessions.attendance"] if sessions else [])
 
     def list(self, args: dict[str, Any]) -> Page:
         """Return a page of jobseekers matching the listing arguments and the caller's rights."""

@@ -6,6 +6,7 @@ import csv
 import io
 
 import pytest
+from openpyxl import load_workbook
 
 from tests import factories
 from tests.conftest import auth, isolated_app, issue_tokens
@@ -140,3 +141,39 @@ def test_attendance_and_outcomes(client, world, session):
     current = client.get(url, headers=world["headers"])
     held = client.patch(url, json={"status": "held"}, headers={**world["headers"], "If-Match": current.headers["ETag"]})
     assert held.status_code == 200 and held.get_json()["attendance"]["walk_ins"] == 7
+
+
+def test_invitations_as_xlsx_keep_phones_as_text_and_titles_out_of_formulas(client, world):
+    # An employer writes the vacancy title; one that looks like a formula must stay text in Excel.
+    title = '=HYPERLINK("http://evil.example","Công nhân may")'
+    job = client.post("/api/v1/jobs", json=factories.job(world["employer_id"], title=title, **SEWING),
+                      headers=world["headers"])
+    assert job.status_code == 201, job.get_json()
+    created = client.post("/api/v1/exchange-sessions", json=session_body(world, job_ids=[job.get_json()["job_id"]]),
+                          headers=world["headers"])
+    url = f"/api/v1/exchange-sessions/{created.get_json()['session_id']}/invitations"
+    query = {"per_vacancy": 3, "max_per_person": 1}
+
+    csv_rows = list(csv.DictReader(io.StringIO(client.get(url, query_string={**query, "format": "csv"},
+                                                          headers=world["headers"]).get_data(as_text=True)
+                                               .lstrip("\ufeff"))))
+    response = client.get(url, query_string={**query, "format": "xlsx"}, headers=world["headers"])
+    assert response.status_code == 200
+    assert response.mimetype == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    assert response.headers["Content-Disposition"].startswith('attachment; filename="invitations-')
+    assert response.headers["Content-Disposition"].endswith('.xlsx"')
+    assert response.headers["Cache-Control"] == "no-store" and response.headers["X-Content-Type-Options"] == "nosniff"
+
+    sheet = load_workbook(io.BytesIO(response.data)).active
+    header = [c.value for c in sheet[1]]
+    assert csv_rows and header == list(csv_rows[0])  # the CSV's columns, in its order
+    rows = [dict(zip(header, row, strict=True)) for row in sheet.iter_rows(min_row=2)]
+    assert len(rows) == len(csv_rows) == 3  # the same rows as the CSV
+    for row, text_row in zip(rows, csv_rows, strict=True):
+        phone = row["phone"]
+        assert phone.data_type == "s" and phone.number_format == "@"
+        assert phone.value.startswith("0900") and phone.value == text_row["phone"]  # the leading zero survives
+        assert row["worker_id"].data_type == "s" and row["worker_id"].value == text_row["worker_id"]
+        assert row["job_title"].data_type != "f" and row["job_title"].value == "'" + title == text_row["job_title"]
+        assert row["score"].data_type == "n"
+    assert not any(c.data_type == "f" for line in sheet.iter_rows() for c in line)

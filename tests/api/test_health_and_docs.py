@@ -2,8 +2,11 @@
 
 import uuid
 
+from indexer import aliases
+from indexer.mappings import ModelInfo, definition
 from jobmatch import create_app
 from jobmatch.extensions import state
+from tests.conftest import isolated_app
 
 
 def test_healthz_is_always_up(client):
@@ -26,6 +29,32 @@ def test_readyz_is_503_with_reasons_when_indices_are_missing(es, embedder):
     response = app.test_client().get("/readyz")
     assert response.status_code == 503
     assert any("is missing" in reason for reason in response.get_json()["reasons"])
+
+
+def test_readyz_names_write_blocked_indices_but_not_a_reindex_in_progress(es, embedder):
+    with isolated_app(es, embedder, "blocks") as (app, prefix):
+        client = app.test_client()
+        current = aliases.read_state(es, prefix, definition("workers")).index
+        es.indices.put_settings(index=current, settings={"index.blocks.read_only_allow_delete": True})
+        try:
+            response = client.get("/readyz")
+            body = response.get_json()
+            assert response.status_code == 503, body
+            assert body["write_blocks"] == {f"{prefix}workers": {
+                "index": current, "blocks": ["index.blocks.read_only_allow_delete"], "reindexing": False}}
+            assert any("refuses writes" in reason and f"{prefix}workers" in reason for reason in body["reasons"])
+            assert client.get("/healthz").status_code == 200
+            # What a reindex holds: a write block on the current index while its newer target fills.
+            es.indices.put_settings(index=current, settings={"index.blocks.read_only_allow_delete": None,
+                                                             "index.blocks.write": True})
+            aliases.create_index(es, prefix, definition("workers"), ModelInfo(embedder.name, embedder.dimension),
+                                 with_alias=False)
+            response = client.get("/readyz")
+            assert response.status_code == 200, response.get_json()
+            assert response.get_json()["write_blocks"][f"{prefix}workers"]["reindexing"] is True
+        finally:
+            es.indices.put_settings(index=current, settings={"index.blocks.read_only_allow_delete": None,
+                                                             "index.blocks.write": None})
 
 
 def test_readyz_is_503_when_elasticsearch_is_unreachable():

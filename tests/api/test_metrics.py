@@ -1,7 +1,7 @@
-"""Indicators against a small hand-computed dataset on the real node.
+"""Indicators against a small hand-computed dataset on the real node, then small-cell hiding on a second one.
 
 Own index prefix (a separate app), so the other tests' records do not enter the counts. Dataset (local time,
-Asia/Ho_Chi_Minh):
+Asia/Ho_Chi_Minh), read with MIN_CELL_SIZE=1 so that the exact arithmetic shows:
 
   W1 registered 2026-09-05, unemployed, trung_cap, urban, female, disability (consented)
   W2 registered 2026-09-20, unemployed, none, rural, male
@@ -20,9 +20,15 @@ Asia/Ho_Chi_Minh):
 
 from __future__ import annotations
 
+import csv
+import io
+
 import pytest
+from openpyxl import load_workbook
 
 from jobmatch.extensions import state
+from jobmatch.http import XLSX_MIMETYPE as XLSX
+from jobmatch.reports.build import generate
 from tests import factories
 from tests.conftest import auth, isolated_app, issue_tokens
 
@@ -34,8 +40,19 @@ LABOUR_FORCE = {"total": 1000, "urban": 400, "rural": 600, "year": 2025, "source
 def metrics_app(es, embedder):
     with isolated_app(es, embedder, "metrics") as (app, prefix):
         state(app).labour_force = LABOUR_FORCE
+        # Five people, hand-computed: small-cell hiding off here; the k=5 dataset at the end tests hiding.
+        state(app).settings["MIN_CELL_SIZE"] = 1
         app.config["TEST_PREFIX"] = prefix
         yield app
+
+
+def poster(client, headers):
+    """Return post(url, body, etag=None) that asserts the write was accepted."""
+    def post(url, body, etag=None):
+        response = client.post(url, json=body, headers={**headers, **({"If-Match": etag} if etag else {})})
+        assert response.status_code in (200, 201), (url, response.get_json())
+        return response
+    return post
 
 
 @pytest.fixture(scope="module")
@@ -45,10 +62,7 @@ def api(metrics_app, es):
     client = metrics_app.test_client()
     headers = auth(token)
 
-    def post(url, body, etag=None):
-        response = client.post(url, json=body, headers={**headers, **({"If-Match": etag} if etag else {})})
-        assert response.status_code in (200, 201), (url, response.get_json())
-        return response
+    post = poster(client, headers)
 
     employer = post("/api/v1/employers", factories.employer()).get_json()["employer_id"]
     common = {"certificates": [], "min_training_level": "none", "physical_demands": {}, "accommodations": [],
@@ -221,3 +235,131 @@ def test_monthly_report_csv_html_and_regeneration(api, november_report, es):
     assert client.get("/api/v1/reports/monthly/2026-13", headers=auth(api.analyst)).status_code == 422
     assert client.get("/api/v1/reports/monthly/2025-01", headers=auth(api.analyst)).status_code == 404
     assert client.get("/api/v1/reports/monthly/2026-11").status_code == 401
+
+
+# --- Small-cell hiding (MIN_CELL_SIZE=5, the default) on a dataset of its own --------------------------------------
+#
+#   14 jobseekers registered 2026-06-03, all unemployed, trung_cap: 7 kinh, 5 khmer, 2 hoa
+#   J3 posted 2026-06-01, 6 openings, 8153, skill "may"; J4 posted 2026-06-01, 2 openings, 5223, skill "bán hàng"
+#   one kinh jobseeker hired for J3 on 2026-06-20
+#
+# June by ethnicity: hoa (2) is small, so khmer (5, the smallest other group) is hidden with it; kinh (7) is
+# shown. The province's single placement and its 2 vacancies are small totals, hidden themselves.
+
+K5_MONTH = "2026-06"
+
+
+@pytest.fixture(scope="module")
+def k5(es, embedder):
+    with isolated_app(es, embedder, "metrics-k5") as (app, prefix):
+        state(app).labour_force = LABOUR_FORCE
+        assert state(app).settings["MIN_CELL_SIZE"] == 5  # the default, untouched
+        tokens = issue_tokens(es, prefix)
+        client = app.test_client()
+        headers = auth(tokens["counsellor"])
+
+        post = poster(client, headers)
+
+        employer = post("/api/v1/employers", factories.employer()).get_json()["employer_id"]
+        common = {"certificates": [], "min_training_level": "none", "physical_demands": {}, "accommodations": [],
+                  "optional_skills": [], "workplace": {"legacy_ward_code": URBAN}, "posted_at": "2026-06-01"}
+        j3 = post("/api/v1/jobs", factories.job(employer, title="Công nhân may", occupation_code="8153", openings=6,
+                                                essential_skills=["may"], **common)).get_json()["job_id"]
+        post("/api/v1/jobs", factories.job(employer, title="Nhân viên bán hàng", occupation_code="5223", openings=2,
+                                           essential_skills=["bán hàng"], **common))
+        people = {ethnicity: [post("/api/v1/workers", factories.worker(
+            registered_at="2026-06-03", ethnicity=ethnicity, residence={"legacy_ward_code": URBAN},
+            max_commute_km=50, certificates=[])).get_json()["worker_id"] for _ in range(count)]
+            for ethnicity, count in (("kinh", 7), ("khmer", 5), ("hoa", 2))}
+        response = post("/api/v1/placements", {"job_id": j3, "worker_id": people["kinh"][0], "at": "2026-06-10"})
+        body, etag = response.get_json(), response.headers["ETag"]
+        for to, at in (("interviewed", "2026-06-12"), ("offered", "2026-06-15"), ("hired", "2026-06-20")):
+            response = post(f"/api/v1/placements/{body['placement_id']}/transitions", {"to": to, "at": at}, etag)
+            body, etag = response.get_json(), response.headers["ETag"]
+        built = app.test_cli_runner().invoke(args=["jobmatch", "report", "--month", K5_MONTH])
+        assert built.exit_code == 0 and "stored: [c] placements" in built.output, built.output
+        app.config["TEST_PREFIX"] = prefix
+        yield app, auth(tokens["analyst"]), auth(tokens["admin"])
+
+
+def test_a_small_group_is_hidden_with_its_complementary_partner(k5):
+    app, analyst, admin = k5
+    for headers in (analyst, admin):  # the same figures for every role
+        response = app.test_client().get("/api/v1/metrics", headers=headers, query_string={
+            "from": "2026-06-01", "to": "2026-06-30", "group_by": "ethnicity"})
+        assert response.status_code == 200
+        body = response.get_json()
+        groups = {g["key"]: g for g in body["groups"]}
+        hoa, khmer, kinh = groups["hoa"], groups["khmer"], groups["kinh"]
+        assert hoa["values"]["active_jobseekers"] is None and hoa["values"]["registered_unemployed"] is None
+        assert {"active_jobseekers", "new_jobseekers", "registered_unemployed",
+                "trained_share_jobseekers"} <= set(hoa["suppressed"])
+        # Complementary: 14 − 7 would give hoa's 2 back if khmer's 5 were shown.
+        assert khmer["values"]["active_jobseekers"] is None and khmer["values"]["registered_unemployed"] is None
+        assert {"active_jobseekers", "new_jobseekers", "registered_unemployed"} <= set(khmer["suppressed"])
+        assert khmer["values"]["trained_share_jobseekers"] is None  # 5 of 5: its denominator is hidden
+        assert khmer["values"]["pwd_registered"] == 0 and "pwd_registered" not in khmer["suppressed"]  # zero shown
+        assert kinh["values"]["active_jobseekers"] == 7 and kinh["values"]["trained_share_jobseekers"] == 1.0
+        # kinh's single placement is small, and so is everything computed from it.
+        assert kinh["values"]["placements"] is None and kinh["values"]["placement_rate"] is None
+        assert {"placements", "placement_rate", "median_days_to_placement"} <= set(kinh["suppressed"])
+        total = body["total"]
+        assert (total["active_jobseekers"], total["new_jobseekers"], total["open_openings"]) == (14, 14, 8)
+        assert total["placements"] is None and total["new_vacancies"] is None and total["vacancy_fill_rate"] is None
+        assert {"placements", "new_vacancies", "open_vacancies", "vacancy_fill_rate"} <= set(body["total_suppressed"])
+        assert body["disclosure"]["min_cell_size"] == 5 and body["disclosure"]["marker"] == "[c]"
+
+
+def test_the_monthly_report_hides_small_figures_in_json_csv_xlsx_and_html(k5):
+    app, analyst, _ = k5
+    client = app.test_client()
+    report = client.get(f"/api/v1/reports/monthly/{K5_MONTH}", headers=analyst).get_json()
+    indicators = {i["key"]: i for i in report["indicators"]}
+    assert indicators["placements"]["value"] is None
+    assert indicators["placements"]["suppressed"] == ["value", "month_on_month", "year_on_year"]
+    assert indicators["placements"]["previous_month"] == 0 and indicators["active_jobseekers"]["value"] == 14
+    assert report["trends"]["suppressed"]["placements"] == [K5_MONTH]
+    demand = {o["occupation_code"]: o for o in report["occupations"]["all"]}
+    assert demand["5223"]["demand"] is None and demand["8153"]["demand"] is None  # 2 openings, and its partner
+    assert demand["8153"]["supply"] == 14 and demand["8153"]["suppressed"] == ["demand"]
+    assert report["occupations"]["shortage"] == []  # hidden demand: not classified
+    assert {s["skill"]: s["vacancies"] for s in report["skills"]} == {"may": None, "bán hàng": None}
+    assert report["disclosure"]["min_cell_size"] == 5 and any("fewer than 5" in n for n in report["notes"])
+
+    csv_response = client.get(f"/api/v1/reports/monthly/{K5_MONTH}", query_string={"format": "csv"}, headers=analyst)
+    rows = list(csv.DictReader(io.StringIO(csv_response.get_data(as_text=True).lstrip("\ufeff"))))
+    by_key = {(r["section"], r["key"]): r for r in rows}
+    placements = by_key[("indicator", "placements")]
+    assert (placements["value"], placements["previous_month"], placements["mom_absolute"]) == ("[c]", "0", "[c]")
+    assert by_key[("indicator", "active_jobseekers")]["value"] == "14"
+    assert by_key[("skill_demand", "may")]["value"] == "[c]"
+    assert rows[-1]["section"] == "legend" and rows[-1]["value"] == "[c]" and "1–4" in rows[-1]["definition"]
+
+    xlsx = client.get(f"/api/v1/reports/monthly/{K5_MONTH}", query_string={"format": "xlsx"}, headers=analyst)
+    assert xlsx.status_code == 200 and xlsx.mimetype == XLSX
+    assert xlsx.headers["Content-Disposition"] == f'attachment; filename="labour-market-{K5_MONTH}.xlsx"'
+    assert xlsx.headers["Cache-Control"] == "no-store" and xlsx.headers["X-Content-Type-Options"] == "nosniff"
+    sheet = load_workbook(io.BytesIO(xlsx.data)).active
+    assert sheet.max_row == len(rows) + 1  # the header, then exactly the CSV's rows
+    header = [c.value for c in sheet[1]]
+    cells = {(row[0].value, row[1].value): dict(zip(header, row, strict=True)) for row in sheet.iter_rows(min_row=2)}
+    assert cells[("indicator", "placements")]["value"].value == "[c]"
+    active = cells[("indicator", "active_jobseekers")]["value"]
+    assert (active.value, active.data_type) == (14, "n")
+    assert not any(c.data_type == "f" for row in sheet.iter_rows() for c in row)
+
+    page = client.get(f"/reports/{K5_MONTH}")  # public
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and "[c]" in html and "fewer than 5" in html
+    assert f"/api/v1/reports/monthly/{K5_MONTH}?format=xlsx" in html
+
+
+def test_a_report_built_with_a_lower_threshold_is_not_served(k5, es):
+    app, analyst, _ = k5
+    generate(es=es, prefix=app.config["TEST_PREFIX"], tz="Asia/Ho_Chi_Minh", labour_force=LABOUR_FORCE,
+             month="2026-05", actor="test", min_cell_size=1)  # as if built before the threshold was raised
+    for fmt in ("json", "csv", "xlsx"):
+        refused = app.test_client().get("/api/v1/reports/monthly/2026-05", headers=analyst,
+                                        query_string={"format": fmt})
+        assert refused.status_code == 404 and "rebuild it" in refused.get_json()["message"]
+    assert app.test_client().get("/reports/2026-05").status_code == 404

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import threading
 from datetime import date, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
-from jobmatch.auth.tokens import TokenStore
+from jobmatch.auth.tokens import Principal, TokenStore
+from jobmatch.placements.service import PlacementService
 from tests import factories
 from tests.conftest import RUN_PREFIX, auth
 
@@ -247,3 +249,79 @@ def test_simultaneous_identical_referrals_return_the_same_one(app, world):
     codes = sorted(code for code, _ in results)
     assert codes == [200, 200, 200, 200, 201], results
     assert len({pid for _, pid in results}) == 1
+
+
+def test_repair_finds_a_hire_saved_only_in_the_event_log(client, world, es):
+    """The issue's case: the hire event is saved, the placement document is not (nor person, nor vacancy)."""
+    job = client.post("/api/v1/jobs", json=factories.job(world["employer_id"], openings=1, posted_at="2026-09-01",
+                                                         **SEWING), headers=world["headers"]).get_json()
+    person = client.post("/api/v1/workers", json=factories.worker(registered_at="2026-08-01"),
+                         headers=world["headers"]).get_json()["worker_id"]
+    created = client.post("/api/v1/placements", json={"job_id": job["job_id"], "worker_id": person,
+                                                      "status": "proposed", "at": "2026-11-01"},
+                          headers=world["headers"])
+    pid = created.get_json()["placement_id"]
+    for seq, (old, new) in enumerate((("proposed", "referred"), ("referred", "interviewed"),
+                                      ("interviewed", "offered"), ("offered", "hired")), start=2):
+        es.index(index=f"{RUN_PREFIX}placement_events", id=f"{pid}-{seq:04d}", op_type="create", refresh=True,
+                 document={"placement_id": pid, "seq": seq, "kind": "transition", "from_status": old,
+                           "to_status": new, "at": "2026-11-03T10:00:00+07:00",
+                           "recorded_at": "2026-11-03T03:00:00Z", "actor": "crashed"})
+    stale = es.get(index=f"{RUN_PREFIX}placements", id=pid)["_source"]
+    assert stale["status"] == "proposed"  # the placement document knows nothing of the hire
+
+    service = PlacementService(es=es, prefix=RUN_PREFIX, principal=Principal("test", "admin"),
+                               tz=ZoneInfo("Asia/Ho_Chi_Minh"))
+    assert service.repair() >= 1
+    repaired = es.get(index=f"{RUN_PREFIX}placements", id=pid)["_source"]
+    assert repaired["status"] == "hired" and repaired["seq"] == 5 and repaired["effects_applied"] is True
+    assert repaired["filled_vacancy"] is True and repaired["days_to_fill"] == 63
+    assert es.get(index=f"{RUN_PREFIX}workers", id=person)["_source"]["employment_status"] == "placed"
+    assert es.get(index=f"{RUN_PREFIX}jobs", id=job["job_id"])["_source"]["status"] == "filled"
+    assert pid not in PlacementService(es=es, prefix=RUN_PREFIX, principal=Principal("test", "admin"),
+                                       tz=ZoneInfo("Asia/Ho_Chi_Minh"))._lagging()
+
+
+@pytest.mark.parametrize("attempt", ["close first", "race 1", "race 2", "race 3"])
+def test_a_hire_and_a_close_at_the_same_moment_end_consistently(app, world, attempt):
+    """Hire the one opening and close the vacancy at once: whichever lands first, the vacancy is filled by that
+    hire and the placement says so."""
+    client = app.test_client()
+    job = client.post("/api/v1/jobs", json=factories.job(world["employer_id"], openings=1, posted_at="2026-09-01",
+                                                         **SEWING), headers=world["headers"]).get_json()
+    person = client.post("/api/v1/workers", json=factories.worker(registered_at="2026-08-01"),
+                         headers=world["headers"]).get_json()["worker_id"]
+    created = client.post("/api/v1/placements", json={"job_id": job["job_id"], "worker_id": person,
+                                                      "at": "2026-11-01"}, headers=world["headers"])
+    placement, etag = created.get_json(), created.headers["ETag"]
+    for to in ("interviewed", "offered"):
+        moved = move(client, world["headers"], placement, etag, to, at="2026-11-02")
+        placement, etag = moved.get_json(), moved.headers["ETag"]
+    barrier = threading.Barrier(1 if attempt == "close first" else 2)
+    codes: dict[str, int] = {}
+
+    def hire() -> None:
+        own = app.test_client()
+        barrier.wait()
+        codes["hire"] = move(own, world["headers"], placement, etag, "hired", at="2026-11-03").status_code
+
+    def close() -> None:
+        own = app.test_client()
+        barrier.wait()
+        codes["close"] = own.delete(f"/api/v1/jobs/{job['job_id']}", json={"reason": "đủ người", "status": "closed"},
+                                    headers=world["headers"]).status_code
+
+    if attempt == "close first":  # the order the issue found broken, made certain
+        close()
+        hire()
+    else:
+        threads = [threading.Thread(target=hire), threading.Thread(target=close)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    assert codes == {"hire": 200, "close": 200}, codes
+    final = client.get(f"/api/v1/placements/{placement['placement_id']}", headers=world["headers"]).get_json()
+    vacancy = client.get(f"/api/v1/jobs/{job['job_id']}", headers=world["headers"]).get_json()
+    assert vacancy["status"] == "filled" and vacancy["filled"] == 1 and vacancy["closed_at"], vacancy
+    assert final["filled_vacancy"] is True and final["days_to_fill"] == 63, final

@@ -53,3 +53,10 @@ def test_layout_keeps_state_under_var(tmp_path):
     layout = esnode.Layout(tmp_path, "9.5.4")
     assert layout.data == tmp_path / "var" / "elasticsearch" / "data"
     assert layout.home == tmp_path / ".cache" / "elasticsearch" / "elasticsearch-9.5.4"
+
+
+def test_layout_state_moves_the_node_state_but_not_the_distribution(tmp_path):
+    layout = esnode.Layout(tmp_path, "9.5.4", state=tmp_path / "elsewhere")
+    assert layout.data == tmp_path / "elsewhere" / "data"
+    assert layout.pidfile == tmp_path / "elsewhere" / "run" / "elasticsearch.pid"
+    assert layout.home == tmp_path / ".cache" / "elasticsearch" / "elasticsearch-9.5.4"

@@ -1,7 +1,6 @@
 """Report arithmetic, classification, rendering helpers and the scheduler's set-up (no server needed)."""
 
 from datetime import date
-from pathlib import Path
 
 import pytest
 from apscheduler.triggers.cron import CronTrigger
@@ -9,7 +8,7 @@ from apscheduler.triggers.cron import CronTrigger
 from jobmatch.metrics.compute import change, derive, median_from_counts, month_bounds, ratio, shift_month
 from jobmatch.reports import render
 from jobmatch.reports.build import classify_occupations, target_status
-from jobmatch.reports.scheduler import MISFIRE_GRACE_SECONDS, SingleScheduler, build_scheduler, previous_month
+from jobmatch.reports.scheduler import MISFIRE_GRACE_SECONDS, build_scheduler, previous_month
 
 
 def test_medians_are_exact():
@@ -74,30 +73,3 @@ def test_scheduler_jobs_are_coalesced_with_grace_and_run_on_the_first():
     assert isinstance(job.trigger, CronTrigger)
     fields = {f.name: str(f) for f in job.trigger.fields}
     assert (fields["day"], fields["hour"], fields["minute"]) == ("1", "1", "0")
-
-
-def test_only_one_process_runs_the_scheduler(tmp_path: Path):
-    lock = tmp_path / "scheduler.lock"
-
-    def factory():
-        return build_scheduler(tz="Asia/Ho_Chi_Minh", monthly_report=lambda: None, repair=lambda: None)
-
-    # flock locks belong to open file descriptions, so two holders in one process exclude each other as two
-    # gunicorn workers would.
-    first, second = SingleScheduler(lock, factory), SingleScheduler(lock, factory)
-    try:
-        assert first.try_start() is True and first.scheduler is not None and first.scheduler.running
-        assert second.try_start() is False and second.scheduler is None
-        first.stop()
-        assert second.try_start() is True and second.scheduler.running  # takes over once the holder is gone
-    finally:
-        first.stop()
-        second.stop()
-
-
-def test_an_unusable_lock_file_does_not_break_the_worker(tmp_path: Path):
-    blocker = tmp_path / "file"
-    blocker.write_text("")
-    scheduler = SingleScheduler(blocker / "sub" / "scheduler.lock", lambda: None)  # a file where a dir should be
-    scheduler.start()
-    assert scheduler.scheduler is None
