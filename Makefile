@@ -30,7 +30,7 @@ run: venv
 	$(FLASK) jobmatch indices upgrade
 	$(FLASK) jobmatch check
 	$(FLASK) jobmatch ensure-token-file var/dev-admin-token
-	@if [ "$(DEMO)" = "1" ]; then $(FLASK) jobmatch demo && $(FLASK) jobmatch report; else echo "demo data skipped (DEMO=$(DEMO))"; fi
+	@if [ "$(DEMO)" = "1" ]; then $(FLASK) jobmatch demo && $(FLASK) jobmatch report --demo-span --only-missing; else echo "demo data skipped (DEMO=$(DEMO))"; fi
 	$(PY) scripts/apiserver.py start
 	@echo "API: http://127.0.0.1:8000/docs  admin token: var/dev-admin-token  stop: make stop"
 

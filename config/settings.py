@@ -20,6 +20,8 @@ GUNICORN_REQUEST_LINE_LIMIT = 8190
 REQUEST_LINE_OVERHEAD = 32
 # Imported by jobmatch.metrics.disclosure as the default of services built without the app (scripts, tests).
 MIN_CELL_SIZE_DEFAULT = 5
+# Imported by jobmatch.records.service as the zone of record services built without the app (scripts, tests).
+TIMEZONE_DEFAULT = "Asia/Ho_Chi_Minh"
 
 
 @dataclass(frozen=True)
@@ -90,7 +92,10 @@ SETTINGS: tuple[Setting, ...] = (
             "How often a worker without the scheduler lease tries to take it (and a holder retries a failed renewal)."),
     Setting("AUDIT_RETENTION_DAYS", int, 730,
             "Days the audit log keeps an entry: two years covers a complaint or an inspection (Decree 13/2023)."),
-    Setting("TIMEZONE", str, "Asia/Ho_Chi_Minh",
+    Setting("JOBSEEKER_LAPSE_DAYS", int, 180,
+            "Days without contact (registration, a counsellor's edit, a hire) after which a registration lapses to "
+            "inactive: the centre's six-month re-contact rule; a counsellor can reactivate it."),
+    Setting("TIMEZONE", str, TIMEZONE_DEFAULT,
             "Local time zone: the calendar day and month of events, reports and the scheduler."),
     Setting("LOG_LEVEL", str, "INFO", "Root log level; logs never carry personal data at any level."),
     # --- Statistical disclosure control (jobmatch/metrics/disclosure.py, docs/metrics.md) --------------------

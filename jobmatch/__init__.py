@@ -21,6 +21,7 @@ from jobmatch.embeddings import Embedder
 from jobmatch.employers.views import blp as employers_blp
 from jobmatch.exchange.views import blp as exchange_blp
 from jobmatch.extensions import EXT_KEY, AppState, JsonApi
+from jobmatch.figures.views import blp as figures_blp
 from jobmatch.health.views import blp as health_blp
 from jobmatch.jobs.views import blp as jobs_blp
 from jobmatch.lookups.views import blp as lookups_blp
@@ -81,7 +82,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     api.register_blueprint(health_blp)
     api.register_blueprint(tokens_blp)
     for blueprint in (employers_blp, jobs_blp, workers_blp, matches_blp, placements_blp, exchange_blp,
-                      metrics_blp, reports_blp, lookups_blp, audit_blp):
+                      metrics_blp, reports_blp, lookups_blp, audit_blp, figures_blp):
         api.register_blueprint(blueprint)
     app.register_blueprint(docs.bp)
     app.register_blueprint(report_pages)

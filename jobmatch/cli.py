@@ -4,22 +4,25 @@ from __future__ import annotations
 
 import json
 import os
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
+from typing import Any
 
 import click
 from flask import current_app
 from flask.cli import AppGroup, ScriptInfo
 
+from config.labour_market import FIGURES
 from indexer.cli import IndexerContext, make_indices_group
 from indexer.mappings import ModelInfo
 from indexer.pipeline import ImportInterrupted
 from jobmatch import demo
 from jobmatch.audit.log import AuditLog
 from jobmatch.auth.tokens import ROLES, Principal, TokenStore
+from jobmatch.clock import local_today
 from jobmatch.errors import AppError, StartupError
 from jobmatch.extensions import state
+from jobmatch.figures.service import FigureStore
 from jobmatch.imports import import_file
 from jobmatch.metrics.disclosure import MARKER
 from jobmatch.placements import history as placement_history
@@ -27,6 +30,7 @@ from jobmatch.placements.service import PlacementService
 from jobmatch.records.refresh import transform_for
 from jobmatch.reports.build import generate
 from jobmatch.reports.scheduler import previous_month
+from jobmatch.reports.store import ReportStore, month_range
 from jobmatch.startup import verify_indices
 
 jobmatch_cli = AppGroup("jobmatch", help="jobmatch administration.")
@@ -100,7 +104,7 @@ def import_command(kind: str, path: Path, rejects: Path | None, batch_size: int)
     app_state = state()
     try:
         stats = import_file(path, kind, es=app_state.es, prefix=app_state.prefix, embedder=app_state.embedder,
-                            rejects_path=rejects, batch_size=batch_size)
+                            rejects_path=rejects, batch_size=batch_size, tz=app_state.tz)
     except ImportInterrupted as exc:
         click.echo(json.dumps(exc.stats.as_dict(), ensure_ascii=False))
         raise click.ClickException(
@@ -129,36 +133,75 @@ def demo_command(employers_count: int, jobs_count: int, workers_count: int, seed
             app_state.es.count(index=f"{app_state.prefix}{kind}", query={"term": {"source": demo.SOURCE}})["count"]
             >= count for kind, count in wanted.items()):
         click.echo(f"demo data already loaded ({marker})")
+        _settle_demo(app_state)
         return
+    today = local_today(app_state.tz)
     paths = demo.generate(directory, employers_count=employers_count, jobs_count=jobs_count,
-                          workers_count=workers_count, seed=seed)
+                          workers_count=workers_count, seed=seed, today=today)
     for kind in demo.iter_kinds():
         stats = import_file(paths[kind], kind, es=app_state.es, prefix=app_state.prefix,
-                            embedder=app_state.embedder)
+                            embedder=app_state.embedder, tz=app_state.tz)
         click.echo(f"{kind}: {json.dumps(stats.as_dict(), ensure_ascii=False)}")
         if stats.rejected:
             raise click.ClickException(f"{stats.rejected} demo {kind} rejected; see {stats.rejects_file}")
-    history = placement_history.write(app_state.es, app_state.prefix, today=date.today(), seed=seed)
+    history = placement_history.write(app_state.es, app_state.prefix, today=today, seed=seed)
     click.echo(f"history: {json.dumps(history)}")
+    _settle_demo(app_state)
     marker.write_text(json.dumps(signature))
+
+
+def _settle_demo(app_state: Any) -> None:
+    """Expire and lapse demo records by the register lifecycle as of today (idempotent: also on a reload)."""
+    changed = demo.settle(app_state.es, app_state.prefix, today=local_today(app_state.tz),
+                          lapse_days=int(app_state.settings["JOBSEEKER_LAPSE_DAYS"]))
+    click.echo(f"lifecycle: {json.dumps(changed)}")
+
+
+def _report_months(month: str | None, first: str | None, last: str | None, demo_span: bool) -> list[str]:
+    """Return the months a `report` run builds, from its options (see report_command)."""
+    if month and (first or last or demo_span):
+        raise click.UsageError("--month builds one month: leave out --from, --to and --demo-span")
+    if first and demo_span:
+        raise click.UsageError("--demo-span sets the first month: leave out --from")
+    if last and not (first or demo_span):
+        raise click.UsageError("--to needs --from (or --demo-span)")
+    today = local_today(state().tz)
+    previous = previous_month(today)
+    if not (first or demo_span):
+        return [month or previous]
+    start = demo.first_month(today) if demo_span else first
+    try:
+        return month_range(str(start), last or previous)
+    except AppError as exc:
+        raise click.UsageError(f"{exc.message}: {json.dumps(exc.errors, ensure_ascii=False)}") from exc
 
 
 @jobmatch_cli.command("report")
 @click.option("--month", default=None, help="YYYY-MM; default: the previous month (local time).")
-def report_command(month: str | None) -> None:
-    """Build (or rebuild, replacing it) the monthly labour-market report and store it."""
+@click.option("--from", "first", default=None, help="YYYY-MM: build every month from this one to --to.")
+@click.option("--to", "last", default=None, help="YYYY-MM, with --from; default: the previous month.")
+@click.option("--demo-span", is_flag=True, help="From the first month of the demo data (18 months back).")
+@click.option("--only-missing", is_flag=True, help="Skip months that already have a report (a quick re-run).")
+def report_command(month: str | None, first: str | None, last: str | None, demo_span: bool,
+                   only_missing: bool) -> None:
+    """Build (or rebuild, replacing it) the monthly labour-market report of one month, or of every month in a
+    range (oldest first, one line each), and store it; building a month again replaces it."""
     app_state = state()
     tz = str(app_state.settings["TIMEZONE"])
-    month = month or previous_month(datetime.now(ZoneInfo(tz)).date())
-    try:
-        report = generate(es=app_state.es, prefix=app_state.prefix, tz=tz, labour_force=app_state.labour_force,
-                          month=month, actor="cli", min_cell_size=int(app_state.settings["MIN_CELL_SIZE"]))
-    except AppError as exc:
-        raise click.ClickException(f"{exc.message}: {json.dumps(exc.errors, ensure_ascii=False)}") from exc
-    row = next(i for i in report["indicators"] if i["key"] == "placements")
-    placements = MARKER if "value" in row["suppressed"] else row["value"]  # the terminal shows what readers see
-    click.echo(f"report {month} stored: {placements} placements; JSON /api/v1/reports/monthly/{month}, "
-               f"page /reports/{month}")
+    stored = set(ReportStore(app_state.es, app_state.prefix).months()) if only_missing else set()
+    for one in _report_months(month, first, last, demo_span):
+        if one in stored:
+            click.echo(f"report {one} already stored (skipped); page /reports/{one}")
+            continue
+        try:
+            report = generate(es=app_state.es, prefix=app_state.prefix, tz=tz, labour_force=app_state.labour_force,
+                              month=one, actor="cli", min_cell_size=int(app_state.settings["MIN_CELL_SIZE"]))
+        except AppError as exc:
+            raise click.ClickException(f"{exc.message}: {json.dumps(exc.errors, ensure_ascii=False)}") from exc
+        row = next(i for i in report["indicators"] if i["key"] == "placements")
+        placements = MARKER if "value" in row["suppressed"] else row["value"]  # the terminal shows what readers see
+        click.echo(f"report {one} stored: {placements} placements; JSON /api/v1/reports/monthly/{one}, "
+                   f"page /reports/{one}")
 
 
 @jobmatch_cli.group("placements")
@@ -173,6 +216,27 @@ def repair_placements() -> None:
     service = PlacementService(es=app_state.es, prefix=app_state.prefix, principal=Principal("cli", "admin"),
                                tz=app_state.tz)
     click.echo(f"{service.repair()} placements repaired")
+
+
+@jobmatch_cli.group("figures")
+def figures_group() -> None:
+    """Official figures (survey, administrative) the 2030 targets are judged on."""
+
+
+@figures_group.command("set")
+@click.argument("key", type=click.Choice(sorted(FIGURES)))
+@click.argument("value", type=click.FloatRange(0, 1))
+@click.option("--year", type=click.IntRange(2000, 2100), required=True, help="The year the figure is for.")
+@click.option("--source", required=True, help="Publication, table or agency it comes from.")
+@click.option("--as-of", "as_of", type=click.DateTime(["%Y-%m-%d"]), default=None, help="Reference date.")
+@click.option("--note", default=None)
+def set_figure(key: str, value: float, year: int, source: str, as_of: datetime | None, note: str | None) -> None:
+    """Enter a figure, e.g. `figures set unemployment_rate 0.021 --year 2025 --source "GSO LFS 2025"`."""
+    app_state = state()
+    doc = FigureStore(app_state.es, app_state.prefix).set(key=key, year=year, value=value, source=source,
+                                                          as_of=as_of.date() if as_of else None, note=note,
+                                                          actor="cli")
+    click.echo(f"{key} {year}: {doc['value']:.4f} ({doc['source']}, as of {doc['as_of']}) stored")
 
 
 @jobmatch_cli.group("audit")

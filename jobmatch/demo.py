@@ -18,11 +18,17 @@ from pathlib import Path
 from typing import Any
 
 from jobmatch import reference
+from jobmatch.records import lifecycle
 from jobmatch.records.service import record_id
 from jobmatch.records.vocab import TRAINING_LEVELS
 
 SOURCE = "demo"
 HISTORY_DAYS = 548  # 18 months of registrations and postings
+
+
+def first_month(today: date) -> str:
+    """Return "YYYY-MM" of the earliest registrations and postings of demo data generated on `today`."""
+    return f"{today - timedelta(days=HISTORY_DAYS):%Y-%m}"
 
 
 @dataclass(frozen=True)
@@ -271,8 +277,9 @@ def workers(rng: random.Random, count: int, today: date) -> list[dict[str, Any]]
             "desired_salary_min": rng.randint(*trade.salary) * 1_000_000,
             "desired_work_modes": ["on_site"],
             "registered_at": _when(rng, today).isoformat(),
-            "employment_status": rng.choices(("unemployed", "employed_looking", "student", "placed"),
-                                             weights=(60, 25, 10, 5))[0],
+            # "placed" only ever comes from a placement (the demo history); one draw as before keeps the stream.
+            "employment_status": rng.choices(("unemployed", "employed_looking", "student"),
+                                             weights=(60, 25, 10))[0],
             "ui_status": rng.choices(("none", "receiving", "ended"), weights=(75, 15, 10))[0],
             "priority_groups": priority,
             "consent": {"show_to_employers": rng.random() < 0.7},
@@ -283,8 +290,26 @@ def workers(rng: random.Random, count: int, today: date) -> list[dict[str, Any]]
                 needs = sorted({need for item in limitations for need in LIMITATION_NEEDS[item]})
                 record["disability"] = {"functional_limitations": limitations, "accommodations_needed": needs}
                 record["consent"]["store_disability"] = True
+        record["last_contact_at"] = _last_contact(record, today)
         rows.append(record)
     return rows
+
+
+def _last_contact(record: dict[str, Any], today: date) -> str:
+    """Return a day of latest contact: most people come back now and then, some never after registering.
+
+    Its own generator per record, so adding it left the other demo fields as they were."""
+    rng = random.Random(f"contact-{record['external_id']}")
+    registered = date.fromisoformat(record["registered_at"])
+    if rng.random() < 0.35:
+        return registered.isoformat()
+    return (registered + timedelta(days=rng.randint(0, (today - registered).days))).isoformat()
+
+
+def settle(es: Any, prefix: str, *, today: date, lapse_days: int) -> dict[str, int]:
+    """Apply the register lifecycle to loaded demo data (after its placement history, which fills vacancies
+    first): vacancies past expiry close as expired on that date, people out of contact lapse on theirs."""
+    return lifecycle.sweep(es, prefix, today, lapse_days)
 
 
 def generate(directory: Path, *, employers_count: int, jobs_count: int, workers_count: int, seed: int = 2030,

@@ -8,6 +8,7 @@ which makes re-importing a file idempotent.
 from __future__ import annotations
 
 import json
+from datetime import tzinfo
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +22,7 @@ from jobmatch.errors import ValidationFailed
 from jobmatch.jobs.service import SPEC as JOBS
 from jobmatch.jobs.service import bind_employer
 from jobmatch.records.repository import Repository, Stored
-from jobmatch.records.service import Document, RecordService, ResourceSpec, input_hash, record_id, validate
+from jobmatch.records.service import DEFAULT_TZ, Document, RecordService, ResourceSpec, input_hash, record_id, validate
 from jobmatch.workers.service import SPEC as WORKERS
 
 KINDS: dict[str, ResourceSpec] = {"employers": EMPLOYERS, "jobs": JOBS, "workers": WORKERS}
@@ -47,8 +48,9 @@ def coerce_cells(schema: Schema, row: dict[str, Any]) -> dict[str, Any]:
 class RecordLoader:
     """Validate and build one kind of record for `indexer.pipeline`."""
 
-    def __init__(self, spec: ResourceSpec, *, es: Any, prefix: str, embedder: Embedder | None) -> None:
-        self.records = RecordService(spec, es=es, prefix=prefix, embedder=embedder)
+    def __init__(self, spec: ResourceSpec, *, es: Any, prefix: str, embedder: Embedder | None,
+                 tz: tzinfo = DEFAULT_TZ) -> None:
+        self.records = RecordService(spec, es=es, prefix=prefix, embedder=embedder, tz=tz)
         self.schema = spec.schema()
         self.spec = spec
         self._employers = Repository(es, alias_name(prefix, EMPLOYERS.name))
@@ -91,13 +93,13 @@ class RecordLoader:
 
 
 def import_file(path: Path, kind: str, *, es: Any, prefix: str, embedder: Embedder | None,
-                rejects_path: Path | None = None, batch_size: int = 256, progress: bool | None = None
-                ) -> ImportStats:
+                rejects_path: Path | None = None, batch_size: int = 256, progress: bool | None = None,
+                tz: tzinfo = DEFAULT_TZ) -> ImportStats:
     """Import one CSV or JSON Lines file of `kind` (employers, jobs or workers); return the counts."""
     if kind not in KINDS:
         raise ValueError(f"unknown kind {kind!r}; expected one of {', '.join(KINDS)}")
     spec = KINDS[kind]
-    loader = RecordLoader(spec, es=es, prefix=prefix, embedder=embedder)
+    loader = RecordLoader(spec, es=es, prefix=prefix, embedder=embedder, tz=tz)
     rejects = RejectWriter(rejects_path or path.with_name(path.name + ".rejects.jsonl"))
     return run_import(es, alias_name(prefix, spec.name), read_rows(path), loader, rejects=rejects,
                       batch_size=batch_size, progress=progress)

@@ -14,6 +14,7 @@ from indexer.mappings import (
     audit,
     employers,
     exchange_sessions,
+    figures,
     jobs,
     leases,
     placement_events,
@@ -66,6 +67,7 @@ DEFINITIONS: tuple[IndexDefinition, ...] = (
     IndexDefinition("reports", reports.VERSION, reports.build, embedded=False),
     IndexDefinition("audit", audit.VERSION, audit.build, embedded=False),
     IndexDefinition("leases", leases.VERSION, leases.build, embedded=False),
+    IndexDefinition("figures", figures.VERSION, figures.build, embedded=False),
 )
 
 

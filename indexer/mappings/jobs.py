@@ -15,7 +15,7 @@ from indexer.mappings.common import (
     vi_text,
 )
 
-VERSION = 4  # v4: every workplace has a point (location_source says how it was found)
+VERSION = 5  # v5: hires with their dates, dated reopenings and the openings at posting (fills by date)
 
 
 def build(model: Any) -> dict[str, Any]:
@@ -58,6 +58,11 @@ def build(model: Any) -> dict[str, Any]:
         "filled_at": {"type": "date"},
         "reopened_at": {"type": "date"},
         "reopen_reason": {"type": "text", "index": False},
+        # Old documents lack these three: fills then read hire dates from the placements, new openings `openings`.
+        "hires": {"properties": {"placement_id": keyword(), "hired_at": {"type": "date"}}},
+        "posted_openings": {"type": "integer"},
+        "reopenings": {"type": "nested", "properties": {"at": {"type": "date"}, "openings": {"type": "integer"},
+                                                        "added": {"type": "integer"}}},
         **search_fields(),
         "embedding_text": {"type": "text", "index": False},
         "embedding_basis": keyword(),  # "text", or "unserved_text": a language the model does not read

@@ -14,7 +14,7 @@ from indexer.mappings.common import (
     vi_text,
 )
 
-VERSION = 5  # v5: erased_at and erasure_reason (an erased record keeps de-identified facts only)
+VERSION = 6  # v6: lifecycle (last_contact_at, registration_status, lapse, inactive_periods, status_history)
 
 
 def build(model: Any) -> dict[str, Any]:
@@ -52,6 +52,13 @@ def build(model: Any) -> dict[str, Any]:
         "placement_id": keyword(),
         "status_before_placement": keyword(),
         "ui_status": keyword(),
+        # Lifecycle (jobmatch.records.lifecycle): a lapse and its reactivation stay as dated history.
+        "last_contact_at": {"type": "date"},
+        "registration_status": keyword(),
+        "lapsed_at": {"type": "date"},
+        "lapse_reason": keyword(),
+        "inactive_periods": {"type": "date_range", "format": "yyyy-MM-dd"},
+        "status_history": {"type": "object", "enabled": False},
         "priority_groups": keyword(),
         "languages": keyword(),
         "disability": {"properties": {"functional_limitations": keyword(), "accommodations_needed": keyword()}},

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from jobmatch.auth.tokens import Principal
@@ -12,7 +13,7 @@ from jobmatch.records.service import Document, RecordService, ResourceSpec, term
 from jobmatch.reference import INDUSTRIES
 
 
-def _derive(doc: Document) -> Document:
+def _derive(doc: Document, today: date) -> Document:
     return {"status": "active"}
 
 

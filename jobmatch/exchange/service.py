@@ -21,7 +21,7 @@ from jobmatch.records.service import Document, RecordService, ResourceSpec, now_
 OUTCOME_STAGES = ("referred", "interviewed", "offered", "hired")
 
 
-def _derive(doc: Document) -> Document:
+def _derive(doc: Document, today: date) -> Document:
     return {"date": doc["date"].isoformat() if isinstance(doc["date"], date) else doc["date"]}
 
 

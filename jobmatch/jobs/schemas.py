@@ -129,12 +129,20 @@ class JobOut(Schema):
     filled_by = fields.List(fields.String(), metadata={"description": "The placements that filled them."})
     filled_at = fields.String(allow_none=True)
     reopened_at = fields.String(allow_none=True)
+    posted_openings = fields.Integer(allow_none=True, metadata={
+        "description": "Openings at posting, when the vacancy was reopened since (else `openings`)."})
+    reopenings = fields.List(fields.Dict(), metadata={
+        "description": "Openings changes: {at, openings (the new total), added}; new openings count at `at`."})
+    hires = fields.List(fields.Dict(), metadata={"description": "The hires {placement_id, hired_at}, by hire date."})
 
 
 class JobReopenSchema(StrictSchema):
     openings = WholeNumber(required=True, validate=validate.Range(min=1, max=10_000),
                               metadata={"description": "Openings in total, more than those already filled."})
     reason = Text(required=True, max_length=500)
+    at = fields.DateTime(load_default=None, metadata={
+        "description": "When the openings were added (local time if no offset; default now). Not in the future, "
+                       "not before the vacancy was filled or closed: the new openings count in this month."})
 
 
 class JobCloseSchema(StrictSchema):

@@ -2,21 +2,33 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import Any
 
 from indexer.naming import alias_name
 from jobmatch import language
 from jobmatch.auth.tokens import Principal
+from jobmatch.clock import local_now_iso, local_today
 from jobmatch.embeddings import Embedder
 from jobmatch.employers.service import SPEC as EMPLOYERS
 from jobmatch.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from jobmatch.jobs.schemas import JobIn
 from jobmatch.lookups.occupations import CONFIDENT, autocoder
+from jobmatch.records import lifecycle
 from jobmatch.records.repository import Page, Repository, Stored, require_etag
 from jobmatch.records.service import Document, RecordService, ResourceSpec, now_iso, term_filters
 from jobmatch.records.vocab import TRAINING_RANK
 from jobmatch.reference import occupations
+
+REOPEN_CLOCK_SKEW = timedelta(minutes=5)  # a reopening `at` this far ahead of the server clock is still "now"
+
+
+def _local_day(stamp: str, tz: tzinfo) -> date:
+    """Return the local calendar day of an ISO date or date-time (a date-time without offset is UTC)."""
+    if "T" not in stamp:
+        return date.fromisoformat(stamp)
+    moment = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(tz).date()
 
 
 def occupation_info(code: str) -> Document:
@@ -26,11 +38,11 @@ def occupation_info(code: str) -> Document:
             "title_vi": unit.label_vi, "title_en": unit.title_en}
 
 
-def _derive(doc: Document) -> Document:
+def _derive(doc: Document, today: date) -> Document:
     derived: Document = {"occupation": occupation_info(doc["occupation_code"]),
                          "min_training_rank": TRAINING_RANK[doc["min_training_level"]]}
     if doc.get("status") == "open" and not doc.get("posted_at"):
-        derived["posted_at"] = date.today().isoformat()
+        derived["posted_at"] = today.isoformat()
     for name in ("posted_at", "expires_at"):
         value = doc.get(name)
         if isinstance(value, date):
@@ -105,15 +117,17 @@ def complete_occupation(data: Document, previous: Document | None) -> None:
 
 SPEC = ResourceSpec(name="jobs", id_field="job_id", id_prefix="job", schema=JobIn, derive=_derive,
                     search_text=_search_text, embedding_text=embedding_text, location_fields=("workplace",),
-                    system_fields=("filled", "filled_by", "filled_at", "reopened_at", "reopen_reason"),
+                    system_fields=("filled", "filled_by", "filled_at", "reopened_at", "reopen_reason", "hires",
+                                   "posted_openings", "reopenings"),
                     complete=complete_occupation)
 
 
 class JobService:
     """Vacancies as seen by one caller: employers see and change only their own."""
 
-    def __init__(self, *, es: Any, prefix: str, embedder: Embedder, principal: Principal) -> None:
-        self.records = RecordService(SPEC, es=es, prefix=prefix, embedder=embedder)
+    def __init__(self, *, es: Any, prefix: str, embedder: Embedder, principal: Principal, tz: tzinfo) -> None:
+        self.records = RecordService(SPEC, es=es, prefix=prefix, embedder=embedder, tz=tz)
+        self.tz = tz
         self.employers = Repository(es, alias_name(prefix, EMPLOYERS.name))
         self.principal = principal
 
@@ -136,7 +150,8 @@ class JobService:
         """Return a vacancy (an employer's own only, for employer tokens)."""
         stored = self.records.get(job_id)
         self._own_only(stored)
-        return stored
+        # On read, a vacancy past its expiry is expired even before the daily sweep records it (lifecycle).
+        return Stored(stored.id, lifecycle.as_read(stored.source, local_today(self.tz)), stored.etag)
 
     def patch(self, job_id: str, changes: dict[str, Any], etag: str | None) -> Stored:
         """Change fields, guarded by the ETag; an employer cannot move a vacancy to another employer."""
@@ -151,10 +166,13 @@ class JobService:
         return self.records.close(job_id, reason=reason, actor=self.principal.token_id, updates={"status": status},
                                   allowed=self._own_only)
 
-    def reopen(self, job_id: str, *, openings: int, reason: str, etag: str | None) -> Stored:
+    def reopen(self, job_id: str, *, openings: int, reason: str, etag: str | None,
+               at: datetime | None = None) -> Stored:
         """Open a filled or closed vacancy again with more openings, guarded by the ETag.
 
-        The hires that filled it stay counted (`filled_by`); `openings` must exceed them.
+        The hires that filled it stay counted (`filled_by`); `openings` must exceed them. The change is kept as a
+        dated event (`reopenings`), and the openings at posting as `posted_openings`, so that the added openings
+        count as new in the month of the reopening and the posting month never changes after the fact.
         """
         etag = require_etag(etag, "vacancy")
         current = self.records.get(job_id, with_vectors=True)
@@ -165,11 +183,28 @@ class JobService:
         filled = doc.get("filled") or 0
         if openings <= filled:
             raise ValidationFailed.on_field("openings", f"must be more than the {filled} openings already filled")
+        moment = self._reopen_time(doc, at)
+        before = doc.get("openings") or 1
         for name in ("closed_at", "close_reason", "closed_by"):
             doc.pop(name, None)
-        doc.update(status="open", openings=openings, reopened_at=now_iso(), updated_at=now_iso(),
-                   reopen_reason=reason)
+        reopenings = [*(doc.get("reopenings") or []), {"at": moment, "openings": openings, "added": openings - before}]
+        doc.update(status="open", openings=openings, reopened_at=moment, updated_at=now_iso(), reopen_reason=reason,
+                   posted_openings=doc.get("posted_openings") or before, reopenings=reopenings)
         return self.records.repo.replace(job_id, doc, etag=etag)
+
+    def _reopen_time(self, doc: Document, at: datetime | None) -> str:
+        """Return when a reopening happened (local time with offset): now, or a past moment not before the
+        vacancy was filled or closed (its new openings must not land in a month that already ended filled)."""
+        if at is None:
+            return local_now_iso(self.tz)
+        moment = at if at.tzinfo else at.replace(tzinfo=self.tz)
+        if moment > datetime.now(UTC) + REOPEN_CLOCK_SKEW:
+            raise ValidationFailed.on_field("at", "must not be in the future")
+        stamp = moment.astimezone(self.tz).isoformat(timespec="milliseconds")
+        ended = doc.get("closed_at") or doc.get("filled_at")
+        if ended and datetime.fromisoformat(stamp).date() < _local_day(ended, self.tz):
+            raise ValidationFailed.on_field("at", f"must not be before the vacancy was filled or closed ({ended[:10]})")
+        return stamp
 
     def list(self, args: dict[str, Any]) -> Page:
         """Return a page of vacancies matching the listing arguments."""
@@ -184,6 +219,12 @@ class JobService:
             code = args["occupation_code"]
             level = {1: "major", 2: "sub_major", 3: "minor", 4: "code"}[len(code)]
             filters.append({"term": {f"occupation.{level}": code}})
-        return self.records.list(filters=filters, text=args.get("q"), text_fields=["title", "search_text"],
+        today = local_today(self.tz)
+        if not args.get("include_closed", False):  # expired but not yet swept: already closed for the reader
+            filters.append({"bool": {"must_not": [{"range": {"expires_at": {"lt": today.isoformat(),
+                                                                             "format": "yyyy-MM-dd"}}}]}})
+        page = self.records.list(filters=filters, text=args.get("q"), text_fields=["title", "search_text"],
                                  size=args["size"], cursor=args.get("cursor"),
                                  include_closed=args.get("include_closed", False))
+        return Page([Stored(s.id, lifecycle.as_read(s.source, today), s.etag) for s in page.items], page.total,
+                    page.next_cursor)

@@ -18,7 +18,7 @@ blp = Blueprint("jobs", __name__, url_prefix="/api/v1/jobs", description="Vacanc
 def _service() -> JobService:
     app_state = state()
     return JobService(es=app_state.es, prefix=app_state.prefix, embedder=app_state.embedder,
-                      principal=current_principal())
+                      principal=current_principal(), tz=app_state.tz)
 
 
 @blp.route("", methods=["POST"])
@@ -81,5 +81,6 @@ def close_job(data: dict[str, Any], job_id: str) -> Any:
 @blp.response(200, JobOut)
 def reopen_job(data: dict[str, Any], job_id: str) -> Any:
     """Open a filled or closed vacancy again with more openings (409 if it is not filled or closed)."""
-    stored = _service().reopen(job_id, openings=data["openings"], reason=data["reason"], etag=if_match())
+    stored = _service().reopen(job_id, openings=data["openings"], reason=data["reason"], at=data["at"],
+                              etag=if_match())
     return with_etag(stored, stored.source)

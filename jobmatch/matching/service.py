@@ -165,7 +165,7 @@ class Matcher:
         self.boosts = {} if principal.role == "employer" else boosts
         self.principal = principal
         self.hide_sensitive = principal.role == "employer" if hide_sensitive is None else hide_sensitive
-        self.today = today or date.today()
+        self.today = today or date.today()  # the views pass the local date (TIMEZONE); this is for scripts
         self.suggest_occupations = suggest_occupations
 
     # --- retrieval ----------------------------------------------------------------------------------------

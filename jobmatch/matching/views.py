@@ -8,6 +8,7 @@ from flask_smorest import Blueprint
 
 from jobmatch.audit.http import note
 from jobmatch.auth.guard import current_principal, roles
+from jobmatch.clock import local_today
 from jobmatch.extensions import state
 from jobmatch.lookups.occupations import suggest_occupations
 from jobmatch.matching.schemas import MatchArgs, MatchList, MatchSearchIn
@@ -21,7 +22,8 @@ def matcher(**options: Any) -> Matcher:
     app_state = state()
     return Matcher(es=app_state.es, prefix=app_state.prefix, embedder=app_state.embedder,
                    weights=app_state.matching["weights"], boosts=app_state.matching["boosts"],
-                   principal=current_principal(), suggest_occupations=suggest_occupations, **options)
+                   principal=current_principal(), suggest_occupations=suggest_occupations,
+                   **{"today": local_today(app_state.tz), **options})
 
 
 @blp.route("/jobs/<job_id>/matches", methods=["GET"])

@@ -46,10 +46,12 @@ def derive(counts: Mapping[str, Any], labour_force: Mapping[str, Any] | None = N
         "open_vacancies", "open_openings", "referrals", "placements", "vacancies_filled", "pwd_registered",
         "pwd_placements")}
     values["placement_rate"] = ratio(counts.get("placements"), counts.get("active_jobseekers"))
+    values["referral_success_rate"] = ratio(counts.get("placements"), counts.get("referrals"))
     values["vacancy_fill_rate"] = ratio(counts.get("placements"), counts.get("open_openings"))
     values["median_days_to_placement"] = median_from_counts(counts.get("days_to_placement") or {})
     values["median_days_to_fill"] = median_from_counts(counts.get("days_to_fill") or {})
     values["trained_share_jobseekers"] = ratio(counts.get("active_trained"), counts.get("active_jobseekers"))
+    values["trained_any_share_jobseekers"] = ratio(counts.get("active_trained_any"), counts.get("active_jobseekers"))
     values["trained_share_placements"] = ratio(counts.get("placements_trained"), counts.get("placements"))
     values["pwd_employment_rate"] = ratio(counts.get("pwd_employed"), counts.get("pwd_base"))
     force = labour_force or {}

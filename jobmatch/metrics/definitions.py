@@ -24,24 +24,32 @@ INDICATORS: tuple[Indicator, ...] = (
     Indicator("new_jobseekers", "Người tìm việc đăng ký mới", "New registered jobseekers",
               "Jobseekers whose registration date falls in the period."),
     Indicator("active_jobseekers", "Người tìm việc đang đăng ký", "Active registered jobseekers",
-              "Registered on or before the period's last day, and neither closed nor placed before its first day."),
+              "Registered on or before the period's last day, neither closed nor placed before its first day, and not "
+              "lapsed (no contact for JOBSEEKER_LAPSE_DAYS) for the whole period; a lapse is dated, so the months "
+              "before it still count the person, and a reactivated person counts again from the reactivation."),
     Indicator("registered_unemployed", "Người thất nghiệp đăng ký", "Registered unemployed",
-              "At the period's last day: registered, not closed, not placed, and registered as unemployed "
+              "At the period's last day: registered, not closed, not placed, not lapsed, and registered as unemployed "
               "(not as employed-and-looking or student)."),
     Indicator("new_vacancies", "Vị trí việc làm mới", "New vacancies", "Vacancies posted in the period."),
     Indicator("new_openings", "Chỉ tiêu tuyển dụng mới", "New openings",
-              "Openings (people wanted) of the vacancies posted in the period."),
+              "Openings (people wanted) of the vacancies posted in the period, as posted, plus the openings added by "
+              "reopening a vacancy in the period (counted in the month of the reopening)."),
     Indicator("open_vacancies", "Vị trí việc làm đang mở", "Open vacancies",
-              "Vacancies posted on or before the period's last day and not closed before its first day."),
+              "Vacancies posted on or before the period's last day, and neither closed nor expired (past `expires_at`) "
+              "before its first day; an expired vacancy closes on its expiry date, not on the day it is swept."),
     Indicator("open_openings", "Chỉ tiêu tuyển dụng đang mở", "Open openings",
               "Openings of the open vacancies."),
     Indicator("referrals", "Lượt giới thiệu", "Referrals",
               "Referrals of a jobseeker to a vacancy (stage 'referred') made in the period."),
     Indicator("placements", "Số người được tuyển", "Placements", "Hires recorded with a hire date in the period."),
-    Indicator("placement_rate", "Tỷ lệ giới thiệu thành công", "Placement rate",
+    Indicator("placement_rate", "Tỷ lệ người tìm việc được tuyển", "Placement rate (hires per active jobseeker)",
               "Placements ÷ active registered jobseekers.", "share"),
+    Indicator("referral_success_rate", "Tỷ lệ giới thiệu thành công", "Hires per referral",
+              "Placements (hires dated in the period) ÷ referrals made in the period. A flow ratio, not a cohort: "
+              "a hire may follow a referral made in an earlier month.", "share"),
     Indicator("vacancies_filled", "Vị trí đã tuyển đủ", "Vacancies filled",
-              "Vacancies whose last opening was filled by a hire in the period (a reopened vacancy filled again "
+              "Vacancies whose last opening was filled by a hire in the period, by hire date: the hire that took the "
+              "last opening in time, even if recorded earlier or later than others (a reopened vacancy filled again "
               "counts again)."),
     Indicator("vacancy_fill_rate", "Tỷ lệ lấp đầy chỉ tiêu", "Vacancy fill rate",
               "Placements ÷ open openings.", "share"),
@@ -52,8 +60,14 @@ INDICATORS: tuple[Indicator, ...] = (
               "days"),
     Indicator("trained_share_jobseekers", "Tỷ lệ người tìm việc qua đào tạo có bằng, chứng chỉ",
               "Share of jobseekers trained with a degree or certificate",
-              "Active registered jobseekers with sơ cấp or higher ÷ active registered jobseekers (GSO definition: "
-              "short courses without a certificate do not count).", "share"),
+              "Active registered jobseekers whose training level, or a recorded certificate's level, is sơ cấp or "
+              "higher ÷ active registered jobseekers (GSO definition: short courses without a certificate do not "
+              "count).", "share"),
+    Indicator("trained_any_share_jobseekers", "Tỷ lệ người tìm việc qua đào tạo (kể cả dưới 3 tháng)",
+              "Share of jobseekers with any training, short courses included",
+              "Active registered jobseekers with a training level above none or any recorded certificate or course "
+              "÷ active registered jobseekers (MOLISA's \"lao động qua đào tạo\", which counts courses under three "
+              "months; the 58% target's definition).", "share"),
     Indicator("trained_share_placements", "Tỷ lệ người được tuyển qua đào tạo có bằng, chứng chỉ",
               "Share of placements trained with a degree or certificate",
               "Placements of people with sơ cấp or higher ÷ placements.", "share"),
@@ -64,7 +78,8 @@ INDICATORS: tuple[Indicator, ...] = (
     Indicator("pwd_employment_rate", "Tỷ lệ người khuyết tật đăng ký có việc làm",
               "Employment rate of registered people with disabilities",
               "Of the people with a recorded disability registered on or before the period's last day and not "
-              "closed before its first day, the share placed by its last day.", "share"),
+              "closed (or lapsed for the whole period) before its first day, the share placed by its last day.",
+              "share"),
     Indicator("registered_unemployment_rate", "Tỷ lệ thất nghiệp đăng ký", "Registered unemployment rate",
               "Registered unemployed ÷ labour force aged 15+ (config LABOUR_FORCE). An administrative rate, NOT "
               "the official survey-based unemployment rate: many unemployed people never register, and the "

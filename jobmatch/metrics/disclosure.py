@@ -37,6 +37,7 @@ DEFAULT_MIN_CELL_SIZE = MIN_CELL_SIZE_DEFAULT
 # name -> (whole, part); the complement is whole - part.
 COMPLEMENTS: dict[str, tuple[str, str]] = {
     "active_untrained": ("active_jobseekers", "active_trained"),
+    "active_never_trained": ("active_jobseekers", "active_trained_any"),
     "placements_untrained": ("placements", "placements_trained"),
     "pwd_not_employed": ("pwd_base", "pwd_employed"),
 }
@@ -45,10 +46,12 @@ COMPLEMENTS: dict[str, tuple[str, str]] = {
 # A count indicator depends on itself.
 DERIVED_INPUTS: dict[str, tuple[str, ...]] = {
     "placement_rate": ("placements", "active_jobseekers"),
+    "referral_success_rate": ("placements", "referrals"),
     "vacancy_fill_rate": ("placements", "open_openings"),
     "median_days_to_placement": ("placements",),
     "median_days_to_fill": ("vacancies_filled",),
     "trained_share_jobseekers": ("active_trained", "active_jobseekers", "active_untrained"),
+    "trained_any_share_jobseekers": ("active_trained_any", "active_jobseekers", "active_never_trained"),
     "trained_share_placements": ("placements_trained", "placements", "placements_untrained"),
     "pwd_employment_rate": ("pwd_employed", "pwd_base", "pwd_not_employed"),
     "registered_unemployment_rate": ("registered_unemployed",),  # ÷ the published labour force

@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
+from config.labour_market import labour_force_for
 from indexer.naming import alias_name
 from jobmatch.metrics import disclosure
 from jobmatch.metrics.compute import derive
@@ -44,28 +45,46 @@ class Period:
         """The field's date is before the first day."""
         return self._range(field, lt=self.first)
 
+    def covers(self, field: str, *, whole: bool = True) -> Document:
+        """A date range of the field (e.g. a lapse) covers the whole period, or with whole=False its last day.
+
+        Range fields hold calendar days (UTC midnight), so the bounds are days too, without a time zone."""
+        start = self.first if whole else self.last
+        return {"range": {field: {"gte": start.isoformat(), "lte": self.last.isoformat(), "relation": "contains",
+                                  "format": "yyyy-MM-dd"}}}
+
 
 def _all(*clauses: Document, none: tuple[Document, ...] = ()) -> Document:
     return {"bool": {"filter": list(clauses), "must_not": list(none)}}
 
 
+def _any(*clauses: Document) -> Document:
+    return {"bool": {"should": list(clauses), "minimum_should_match": 1}}
+
+
 def worker_counts(p: Period) -> dict[str, Document]:
     """Named filters over jobseekers."""
-    active = _all(p.by_end("registered_at"), none=(p.before_start("closed_at"), p.before_start("placed_at")))
+    # A lapse (jobmatch.records.lifecycle) removes a person from the months it covers whole, even if reactivated.
+    active = _all(p.by_end("registered_at"), none=(p.before_start("closed_at"), p.before_start("placed_at"),
+                                                   p.covers("inactive_periods")))
     unemployed_at_end = {"bool": {"should": [
         {"term": {"employment_status": "unemployed"}},
         {"bool": {"filter": [{"term": {"employment_status": "placed"}},
                              {"term": {"status_before_placement": "unemployed"}}]}}], "minimum_should_match": 1}}
     unemployed = _all(p.by_end("registered_at"), unemployed_at_end,
-                      none=(p.by_end("closed_at"), p.by_end("placed_at")))
+                      none=(p.by_end("closed_at"), p.by_end("placed_at"),
+                            p.covers("inactive_periods", whole=False)))
     pwd_base = _all(p.by_end("registered_at"), {"term": {"has_disability": True}},
-                    none=(p.before_start("closed_at"),))
+                    none=(p.before_start("closed_at"), p.covers("inactive_periods")))
     return {
         "new_jobseekers": p.within("registered_at"),
         "active_jobseekers": active,
         "registered_unemployed": unemployed,
         "registered_unemployed_urban": _all(unemployed, {"term": {"residence.urban": True}}),
-        "active_trained": _all(active, {"terms": {"training_level": list(TRAINED_LEVELS)}}),
+        "active_trained": _all(active, _any({"terms": {"training_level": list(TRAINED_LEVELS)}},
+                                            {"terms": {"certificates.level": list(TRAINED_LEVELS)}})),
+        "active_trained_any": _all(active, _any({"terms": {"training_level": list(TRAINED_LEVELS)}},
+                                                {"exists": {"field": "certificates.name"}})),
         "pwd_registered": _all(active, {"term": {"has_disability": True}}),
         "pwd_base": pwd_base,
         "pwd_employed": _all(pwd_base, p.by_end("placed_at")),
@@ -179,7 +198,7 @@ class MetricsService:
         workers = worker_counts(period)
         results.append(self._search("workers", workers, _grouping(group_by, "workers", year) if group_by else None))
         jobs = job_counts(period)
-        results.append(self._jobs(jobs, group_by, year))
+        results.append(self._jobs(jobs, group_by, year, period))
         placements = placement_counts(period)
         results.append(self._placements(placements, group_by, year))
         total: dict[str, Any] = {}
@@ -189,14 +208,22 @@ class MetricsService:
             for key, counts in part_groups.items():
                 grouped.setdefault(key, {}).update(counts)
         return {"from": first.isoformat(), "to": last.isoformat(), "group_by": group_by,
-                **published(total, grouped, labour_force=self.labour_force, group_by=group_by,
-                            min_cell_size=self.min_cell_size)}
+                **published(total, grouped, labour_force=labour_force_for(self.labour_force, year),
+                            group_by=group_by, min_cell_size=self.min_cell_size)}
 
     def _jobs(self, filters: dict[str, Document], group_by: str | None,
-              year: int) -> Counted:
+              year: int, period: Period) -> Counted:
         # Openings are summed inside the vacancy filter they belong to (new_vacancies -> new_openings).
         nested = {name: {"filter": query, "aggs": {name.replace("vacancies", "openings"): {
             "sum": {"field": "openings"}}}} for name, query in filters.items()}
+        # New openings are dated: a posting's own (`posted_openings` once reopened, else `openings`) in its posting
+        # month, a reopening's added ones in the reopening's month, so a past month never changes after the fact.
+        nested["new_vacancies"]["aggs"] = {
+            "posted": {"sum": {"field": "posted_openings"}},
+            "never_reopened": {"filter": {"bool": {"must_not": {"exists": {"field": "posted_openings"}}}},
+                               "aggs": {"openings": {"sum": {"field": "openings"}}}}}
+        nested["reopenings"] = {"nested": {"path": "reopenings"}, "aggs": {"in_period": {
+            "filter": period.within("reopenings.at"), "aggs": {"added": {"sum": {"field": "reopenings.added"}}}}}}
         group = _grouping(group_by, "jobs", year) if group_by else None
         body: Document = dict(nested)
         if group is not None:
@@ -207,7 +234,9 @@ class MetricsService:
         def read(bucket: Document) -> dict[str, Any]:
             return {"new_vacancies": bucket["new_vacancies"]["doc_count"],
                     "open_vacancies": bucket["open_vacancies"]["doc_count"],
-                    "new_openings": int(bucket["new_vacancies"]["new_openings"]["value"]),
+                    "new_openings": int(bucket["new_vacancies"]["posted"]["value"]
+                                        + bucket["new_vacancies"]["never_reopened"]["openings"]["value"]
+                                        + bucket["reopenings"]["in_period"]["added"]["value"]),
                     "open_openings": int(bucket["open_vacancies"]["open_openings"]["value"])}
         groups = {_key(b): read(b) for b in response["groups"]["buckets"]} if group is not None else {}
         return read(response), groups

@@ -7,6 +7,7 @@ from typing import Any
 
 from flask_smorest import Blueprint
 
+from config.labour_market import labour_force_for
 from jobmatch.auth.guard import roles
 from jobmatch.extensions import state
 from jobmatch.metrics.definitions import INDICATORS
@@ -37,5 +38,5 @@ def metrics(args: dict[str, Any]) -> Any:
     """
     result = metrics_service().compute(args["from_"], args["to"], args["group_by"])
     result["indicators"] = {i.key: asdict(i) for i in INDICATORS}
-    result["labour_force"] = state().labour_force
+    result["labour_force"] = labour_force_for(state().labour_force, args["to"].year)
     return result

@@ -32,6 +32,7 @@ CLOCK_SKEW = timedelta(minutes=5)  # an `at` this far ahead of the server clock 
 REPAIR_PAGE = 1000  # placements compared per round trip when repair scans the event log
 RETRIES = 5  # read-modify-write attempts on a record someone else is changing at the same time
 # Constraints a counsellor cannot override by referring anyway; a long commute is the person's choice.
+FILLED_REASON = "all openings filled by placements"
 BLOCKING = ("vacancy_not_open", "person_not_available", "certificate", "accommodation", "task_demand")
 
 
@@ -89,6 +90,11 @@ def retry_update(repo: Repository, doc_id: str, change: Callable[[Document], Doc
         except PreconditionFailed:
             continue
     raise Conflict(f"record {doc_id} kept changing; try again")
+
+
+def _fillers(job: Document) -> list[str]:
+    """Return the placements that filled a vacancy, by the hires and openings stored on it."""
+    return lifecycle.fills(job.get("hires") or [], *lifecycle.openings_history(job))["fillers"]
 
 
 class PlacementService:
@@ -269,37 +275,98 @@ class PlacementService:
                     "status_before_placement": before if before != "placed" else worker.get(
                         "status_before_placement"), "updated_at": now_iso()}
 
-        filled_now: dict[str, bool] = {}
-
         def fill(job: Document) -> Document | None:
-            filled_by = list(job.get("filled_by") or [])
-            if pid in filled_by:
-                filled_now["value"] = job.get("status") == "filled" and filled_by[-1] == pid
-                return None
-            filled_by.append(pid)
-            job = {**job, "filled_by": filled_by, "filled": len(filled_by), "updated_at": now_iso()}
+            hires = self._hires(job)
+            known = any(h["placement_id"] == pid for h in hires)
+            if not known:
+                hires.append({"placement_id": pid, "hired_at": hired_at})
+            initial, reopenings = lifecycle.openings_history({**job, "hires": hires})
+            result = lifecycle.fills(hires, initial, reopenings)
+            # This hire completed the set (rather than being one more after it was complete already).
+            completes = not known and result["filled"] and not lifecycle.fills(
+                [h for h in hires if h["placement_id"] != pid], initial, reopenings)["filled"]
+            order = {p: i for i, p in enumerate(result["order"])}
+            hires.sort(key=lambda h: order[h["placement_id"]])
+            updated = {**job, "hires": hires, "filled_by": [h["placement_id"] for h in hires], "filled": len(hires)}
+            status = job.get("status")
             # The hire that takes the last opening fills the vacancy even if it was closed meanwhile: a close
-            # racing a hire then ends the same way whichever write lands first (filled, with days to fill).
-            openings = job.get("openings") or 1
-            complete = len(filled_by) >= openings and (job.get("status") == "open" or len(filled_by) - 1 < openings)
-            filled_now["value"] = complete
-            if complete:
-                job.update(status="filled", filled_at=hired_at[:10], closed_at=job.get("closed_at") or hired_at,
-                           close_reason=job.get("close_reason") or "all openings filled by placements",
-                           closed_by=job.get("closed_by") or self.principal.token_id)
-            return job
+            # racing a hire then ends the same way whichever write lands first (filled, with days to fill). A
+            # hire applied again (a repair) or one more after the set was complete does not turn a close into a fill.
+            by_fill = job.get("close_reason") == FILLED_REASON  # not a close someone recorded by hand
+            if result["filled_by"] and (status in ("open", "filled") or by_fill or completes):
+                filler_at = result["filled_at"]
+                updated.update(status="filled", filled_at=lifecycle.day_of(filler_at).isoformat())
+                if by_fill or not job.get("closed_at"):
+                    # Closed by the fill: the close moves with it, so no hire is dated after the close.
+                    updated.update(closed_at=filler_at, close_reason=FILLED_REASON,
+                                   closed_by=job.get("closed_by") or self.principal.token_id)
+            if updated == job:
+                return None
+            updated["updated_at"] = now_iso()
+            return updated
 
         worker = retry_update(self.workers, placement["worker_id"], place)
         job = retry_update(self.jobs, placement["job_id"], fill)
-        filled = filled_now.get("value", False)
+        fillers = self._sync_fills(job, pid)
+        filled = pid in fillers
         done = {**placement, "effects_applied": True, "filled_vacancy": filled,
                 "days_to_placement": lifecycle.days_between(worker.get("registered_at"), hired_at),
                 "days_to_fill": lifecycle.days_between(job.get("posted_at"), hired_at) if filled else None,
                 "updated_at": now_iso()}
         try:
-            return self.placements.replace(pid, {k: v for k, v in done.items() if v is not None}, etag=stored.etag)
+            written = self.placements.replace(pid, {k: v for k, v in done.items() if v is not None}, etag=stored.etag)
         except PreconditionFailed:
             return self.placements.get(pid)
+        # Another hire of the same vacancy may have landed between our vacancy write and this one, and its sync
+        # skipped us (not applied yet then): read the vacancy again and settle every hire, this one included.
+        latest = self.jobs.get(placement["job_id"]).source
+        if (pid in _fillers(latest)) != filled:
+            self._sync_fills(latest, None)
+            return self.placements.get(pid)
+        return written
+
+    def _hires(self, job: Document) -> list[Document]:
+        """Return a vacancy's hires with their dates; those of a vacancy stored before hires had dates (only
+        `filled_by`) are read from their placements."""
+        hires = [dict(h) for h in job.get("hires") or []]
+        missing = [p for p in job.get("filled_by") or [] if p not in {h["placement_id"] for h in hires}]
+        if missing:
+            docs = self.es.mget(index=self.placements.alias, ids=missing, _source=["hired_at"])["docs"]
+            for doc in docs:
+                # A hire whose placement is gone still took an opening: date it at the posting, the earliest.
+                found = (doc.get("_source") or {}).get("hired_at") if doc.get("found") else None
+                hires.append({"placement_id": doc["_id"],
+                              "hired_at": found or job.get("posted_at") or "1970-01-01"})
+        return hires
+
+    def _sync_fills(self, job: Document, applying: str | None) -> list[str]:
+        """Set `filled_vacancy` and `days_to_fill` on the vacancy's hires (but `applying`, which sets its own) to what
+        its timeline says now; return the placements that filled it.
+
+        A back-dated hire can take the fill from another hire, or give it to one that took an earlier opening.
+        Guarded writes that only change what differs, so running again (repair) is harmless.
+        """
+        fillers = _fillers(job)
+        for hire in job.get("hires") or []:
+            other = hire["placement_id"]
+            if other == applying:
+                continue
+            should = other in fillers
+
+            def mark(doc: Document, should: bool = should) -> Document | None:
+                if not doc.get("effects_applied") or bool(doc.get("filled_vacancy")) == should:
+                    return None  # not applied yet: its own application sets it
+                changed = {**doc, "filled_vacancy": should, "updated_at": now_iso()}
+                days = lifecycle.days_between(job.get("posted_at"), doc.get("hired_at"))
+                if should and days is not None:
+                    changed["days_to_fill"] = days
+                else:
+                    changed.pop("days_to_fill", None)
+                return changed
+
+            if self.placements.find(other) is not None:
+                retry_update(self.placements, other, mark)
+        return fillers
 
     def repair(self) -> int:
         """Bring every placement in line with its events and apply every hire not yet applied; return how many

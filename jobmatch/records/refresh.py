@@ -34,6 +34,7 @@ def refresh_one(spec: ResourceSpec, doc: Document, languages: frozenset[str]) ->
         doc["occupation_coding"] = {"method": "manual"}
     if spec is WORKERS:
         doc["work_history_codes"] = history_codes(doc.get("work_history") or [])
+        doc.setdefault("registration_status", "active")  # before the lifecycle (v6) every record was active
     if spec.embedding_text is not None and doc.get("embedding_text") is not None:
         text = spec.embedding_text(doc, languages)
         doc["embedding_basis"] = spec.embedding_basis(doc, languages) if spec.embedding_basis else "text"

@@ -13,12 +13,15 @@ import json
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, tzinfo
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from marshmallow import Schema, ValidationError
 
+from config.settings import TIMEZONE_DEFAULT
 from indexer.naming import alias_name
+from jobmatch.clock import local_now_iso, local_today
 from jobmatch.embeddings import Embedder
 from jobmatch.errors import Conflict, ValidationFailed
 from jobmatch.records.fields import expand_location
@@ -31,6 +34,7 @@ FOLDED_FALLBACK_BOOST = 0.07  # share of folded matches when the query has diacr
 UNACCENTED_EXACT_SHARE = 0.2  # share of the accented-field clauses when the query has no diacritics
 ALL_LANGUAGES = frozenset({"vi", "en"})  # without a model (documents built for tests or benches): full text
 WORDS_BOOST = 4.0  # a whole-word match outranks the same syllables matched one by one
+DEFAULT_TZ = ZoneInfo(TIMEZONE_DEFAULT)  # services built without the app (scripts, benches) still count local days
 
 
 @dataclass(frozen=True)
@@ -41,7 +45,8 @@ class ResourceSpec:
     id_field: str  # e.g. "job_id"
     id_prefix: str  # e.g. "job"
     schema: type[Schema]  # input schema (create and, merged, patch)
-    derive: Callable[[Document], Document]  # stored fields computed from validated input
+    # (validated input, today's local date) -> stored fields computed from it
+    derive: Callable[[Document, date], Document]
     search_text: Callable[[Document], str]  # what full-text search reads (folded copy stored too)
     # (document, languages the model serves) -> the text to embed
     embedding_text: Callable[[Document, frozenset[str]], str] | None = None
@@ -102,8 +107,10 @@ def validate(schema: type[Schema], payload: Any) -> Document:
 class RecordService:
     """Create, read, patch, close and list one kind of record."""
 
-    def __init__(self, spec: ResourceSpec, *, es: Any, prefix: str, embedder: Embedder | None) -> None:
+    def __init__(self, spec: ResourceSpec, *, es: Any, prefix: str, embedder: Embedder | None,
+                 tz: tzinfo = DEFAULT_TZ) -> None:
         self.spec = spec
+        self.tz = tz
         self.repo = Repository(es, alias_name(prefix, spec.name))
         self.embedder = embedder
 
@@ -123,7 +130,7 @@ class RecordService:
         for name in self.spec.location_fields:
             if doc.get(name):
                 doc[name] = expand_location(doc[name])
-        doc.update(self.spec.derive(doc))
+        doc.update(self.spec.derive(doc, local_today(self.tz)))
         doc[self.spec.id_field] = doc_id
         doc["input_hash"] = input_hash(data)
         text = self.spec.search_text(doc)
@@ -218,7 +225,8 @@ class RecordService:
             allowed(current)
         if current.source.get("closed_at"):
             return current
-        doc = {**current.source, **(updates or {}), "closed_at": now_iso(), "close_reason": reason,
+        # closed_at is a business time (local with offset); updated_at stays UTC bookkeeping (jobmatch.clock)
+        doc = {**current.source, **(updates or {}), "closed_at": local_now_iso(self.tz), "close_reason": reason,
                "closed_by": actor, "updated_at": now_iso()}
         return self.repo.replace(doc_id, doc, etag=current.etag)
 

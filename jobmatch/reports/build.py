@@ -5,7 +5,8 @@ Small counts are hidden as everywhere (jobmatch.metrics.disclosure): a hidden fi
 row's `suppressed`; a change from or to a hidden figure is hidden too. The report records the threshold it was
 built with (`disclosure`), and one built with a lower threshold (or before there was one) is not served.
 
-`classify_occupations`, `target_status` and `check_publishable` are pure; `ReportBuilder` runs the queries.
+`classify_occupations` and `check_publishable` are pure (the targets table:
+jobmatch.reports.targets); `ReportBuilder` runs the queries.
 No Flask here.
 """
 
@@ -15,14 +16,18 @@ from dataclasses import asdict
 from datetime import UTC, datetime
 from typing import Any
 
-from config.labour_market import TARGETS_2030
+from config.labour_market import TARGETS_2030, labour_force_for
 from jobmatch.errors import NotFound
+from jobmatch.figures.service import FigureStore
 from jobmatch.metrics import disclosure
 from jobmatch.metrics.compute import change, month_bounds, shift_month
-from jobmatch.metrics.definitions import BY_KEY, INDICATORS
+from jobmatch.metrics.definitions import INDICATORS
+from jobmatch.metrics.forecast import section as forecast_section
+from jobmatch.metrics.series import MonthlySeries
 from jobmatch.metrics.service import DemandSupply, MetricsService
 from jobmatch.reference import occupations
 from jobmatch.reports.store import ReportStore, check_month
+from jobmatch.reports.targets import target_rows
 
 Document = dict[str, Any]
 TREND_MONTHS = 12
@@ -58,17 +63,6 @@ def classify_occupations(rows: list[Document], *, top: int = 10, min_cell_size: 
     return {"shortage": shortage[:top], "surplus": surplus[:top]}
 
 
-def target_status(op: str, bound: float, actual: float | None) -> str:
-    """Return "met", "not_met" or "no_data" for an actual figure against a target."""
-    if actual is None:
-        return "no_data"
-    if op == "<":
-        return "met" if actual < bound else "not_met"
-    if op == ">=":
-        return "met" if actual >= bound else "not_met"
-    raise ValueError(f"unknown comparison {op}")
-
-
 def check_publishable(report: Document, min_cell_size: int, month: str) -> Document:
     """Return `report` if it was built hiding counts below at least `min_cell_size`, else raise NotFound."""
     built_with = (report.get("disclosure") or {}).get("min_cell_size") or 0
@@ -95,9 +89,12 @@ def _titled(rows: list[Document]) -> list[Document]:
 class ReportBuilder:
     """Builds the report of one month from the registers."""
 
-    def __init__(self, *, metrics: MetricsService, demand: DemandSupply, labour_force: Document, tz: str) -> None:
+    def __init__(self, *, metrics: MetricsService, demand: DemandSupply, labour_force: Document, tz: str,
+                 series: MonthlySeries | None = None, figures: FigureStore | None = None) -> None:
         self.metrics = metrics
+        self.figures = figures
         self.demand = demand
+        self.series = series
         self.labour_force = labour_force
         self.tz = tz
 
@@ -125,11 +122,9 @@ class ReportBuilder:
         balance = disclosure.suppress_rows(_titled(self.demand.by_occupation(first, last)), ("demand", "supply"), k,
                                            key="occupation_code", complementary=("demand",))
         skills = disclosure.suppress_rows(self.demand.top_skills(first, last), ("vacancies",), k, key="skill")
-        targets = [{"key": t["key"], "label_vi": t["label_vi"], "label_en": t["label_en"], "op": t["op"],
-                    "target": t["value"], "indicator": t["indicator"], "actual": current.get(t["indicator"]),
-                    "status": "suppressed" if t["indicator"] in hidden_now else
-                    target_status(t["op"], t["value"], current.get(t["indicator"])),
-                    "definition": BY_KEY[t["indicator"]].definition} for t in TARGETS_2030]
+        year = int(month[:4])
+        # Official figures of the month's year or before; register indicators only beside them (never judged).
+        targets = target_rows(TARGETS_2030, self.figures.latest(year) if self.figures else {}, current, hidden_now)
         return {
             "month": month, "from": first.isoformat(), "to": last.isoformat(), "timezone": self.tz,
             "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -140,9 +135,18 @@ class ReportBuilder:
                                       if (hidden := [m for m in months if ind.key in by_month[m][1]])}},
             "occupations": {**classify_occupations(balance, min_cell_size=k), "all": balance},
             "skills": skills,
-            "targets": targets, "labour_force": self.labour_force, "notes": [*NOTES, disclosure.legend(k)],
+            "targets": targets, "labour_force": labour_force_for(self.labour_force, year),
+            "notes": [*NOTES, disclosure.legend(k)],
             "disclosure": disclosure.describe(k),
+            **({"forecast": self._forecast(self.series, month, k)} if self.series is not None else {}),
         }
+
+    @staticmethod
+    def _forecast(series: MonthlySeries, month: str, k: int) -> Document:
+        # The months after the report's month, from the histories up to it (jobmatch.metrics.forecast).
+        table = occupations()
+        labels = {code: (table[code].label_vi, table[code].title_en) for code in map(str, range(10)) if code in table}
+        return forecast_section(series.histories(month), k, labels)
 
 
 def generate(*, es: Any, prefix: str, tz: str, labour_force: Document, month: str, actor: str,
@@ -152,7 +156,8 @@ def generate(*, es: Any, prefix: str, tz: str, labour_force: Document, month: st
     check_month(month)
     builder = ReportBuilder(metrics=MetricsService(es=es, prefix=prefix, tz=tz, labour_force=labour_force,
                                                    min_cell_size=min_cell_size),
-                            demand=DemandSupply(es=es, prefix=prefix, tz=tz), labour_force=labour_force, tz=tz)
+                            demand=DemandSupply(es=es, prefix=prefix, tz=tz), labour_force=labour_force, tz=tz,
+                            series=MonthlySeries(es=es, prefix=prefix, tz=tz), figures=FigureStore(es, prefix))
     report = builder.build(month)
     ReportStore(es, prefix).save(month, report, actor=actor)
     return report

@@ -36,10 +36,17 @@ def csv_rows(report: dict[str, Any]) -> Iterator[dict[str, Any]]:
                "yoy_absolute": _change(ind, "year_on_year", "absolute"),
                "yoy_relative": _change(ind, "year_on_year", "relative"), "definition": ind["definition"]}
     for target in report["targets"]:
+        official = target.get("figure") or {}
         yield {"section": "target_2030", "key": target["key"], "label_vi": target["label_vi"],
-               "label_en": target["label_en"],
-               "value": MARKER if target["status"] == "suppressed" else target["actual"], "target": target["target"],
-               "status": target["status"], "definition": target["definition"]}
+               "label_en": target["label_en"], "value": official.get("value"), "target": target["target"],
+               "status": target["status"],
+               "definition": f"{target['figure_label_vi']}: " + (
+                   f"{official['source']}, {official['year']}" if official else "no official figure entered")}
+        register = target.get("register")
+        if register:
+            yield {"section": "target_2030_register", "key": register["indicator"], "label_vi": register["label_vi"],
+                   "value": MARKER if register["suppressed"] else register["value"], "status": "not_comparable",
+                   "definition": register["note"]}
     for kind in ("shortage", "surplus"):
         for row in report["occupations"][kind]:
             yield {"section": f"occupation_{kind}", "key": row["occupation_code"], "label_vi": row["title_vi"],
@@ -49,9 +56,55 @@ def csv_rows(report: dict[str, Any]) -> Iterator[dict[str, Any]]:
     for row in report["skills"]:
         yield {"section": "skill_demand", "key": row["skill"], "value": shown(row, "vacancies"),
                "definition": "open vacancies listing the skill as essential"}
+    yield from forecast_rows(report.get("forecast"))
     k = (report.get("disclosure") or {}).get("min_cell_size")
     if k:
         yield {"section": "legend", "key": "suppressed", "value": MARKER, "definition": legend(k)}
+
+
+def figure(value: float | None, digits: int = 2) -> str:
+    """Format a backtest figure (MASE, MAPE) with `digits` decimals ("—" when there is none)."""
+    return "—" if value is None else f"{value:.{digits}f}"
+
+
+def backtest_text(row: Mapping[str, Any]) -> str:
+    """Describe a forecast row's method and backtest in one line (CSV `definition`, HTML)."""
+    if row["withheld"]:
+        return "not forecast: history mostly small counts"
+    return (f"method {row['method']}; backtest ({row['backtest_forecasts']} forecasts, horizons 1-3) MASE "
+            f"{figure(row['mase'])} vs {row['benchmark']} {figure(row['benchmark_mase'])}; "
+            f"MAPE {figure(row['mape'], 1)}% vs {figure(row['benchmark_mape'], 1)}%")
+
+
+def forecast_value(row: Mapping[str, Any], position: int) -> Any:
+    """Return a forecast row's value at `position` as published: the marker when hidden or withheld."""
+    month = row["months"][position]
+    return MARKER if row["withheld"] or month in (row.get("suppressed") or ()) else row["values"][position]
+
+
+def forecast_rows(section: Mapping[str, Any] | None) -> Iterator[dict[str, Any]]:
+    """Yield the forecast section as CSV rows: one per series and month (`forecast`), then the projected balance
+    by major group (`forecast_balance`). Nothing for a report built before forecasts."""
+    if not section:
+        return
+    for row in section["series"]:
+        for position, month in enumerate(row["months"]):
+            yield {"section": "forecast", "key": f"{row['kind']}/{row['group']}/{month}", "label_vi": row["label_vi"],
+                   "label_en": row["label_en"], "unit": "count", "value": forecast_value(row, position),
+                   "status": row["method"], "definition": backtest_text(row)}
+    months = section["months"]
+    for row in section["balance"]:
+        yield {"section": "forecast_balance", "key": row["group"], "label_vi": row["label_vi"],
+               "label_en": row["label_en"], "unit": "count", "value": shown_or_marker(row["demand"]),
+               "status": row["status"],
+               "definition": f"{months[0] if months else ''}..{months[-1] if months else ''}: demand (new "
+                             f"vacancies) {shown_or_marker(row['demand'])}; supply (new jobseekers) "
+                             f"{shown_or_marker(row['supply'])}"}
+
+
+def shown_or_marker(value: Any) -> Any:
+    """Return a figure, or the marker when it is hidden (None)."""
+    return MARKER if value is None else value
 
 
 def polyline(values: list[float | None], *, width: int = 320, height: int = 80, pad: int = 6) -> str:

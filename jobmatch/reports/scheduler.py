@@ -121,11 +121,12 @@ def build_scheduler(*, tz: str, monthly_report: Callable[[], Any], repair: Calla
                     guard: Callable[[], bool] = _always,
                     retry_delays: Sequence[float] = RETRY_DELAYS_SECONDS,
                     housekeeping: Callable[[], Any] | None = None,
-                    catch_up: Callable[[], Any] | None = None) -> BackgroundScheduler:
+                    catch_up: Callable[[], Any] | None = None,
+                    lifecycle: Callable[[], Any] | None = None) -> BackgroundScheduler:
     """Return a (not yet started) scheduler with the jobs, each retried after a failure and run only while
     `guard()` says this process may: the monthly report, the hourly repair, and when given a daily
-    housekeeping job (audit retention) and a catch-up run once at start (a report missed while the scheduler
-    was moving between processes)."""
+    housekeeping job (audit retention), a daily lifecycle sweep (expired vacancies, lapsed registrations) and a
+    catch-up run once at start (a report missed while the scheduler was moving between processes)."""
     scheduler = BackgroundScheduler(timezone=ZoneInfo(tz))
     report_job = RetryingJob("monthly_report", monthly_report, guard=guard, delays=retry_delays)
     repair_job = RetryingJob("repair_placements", repair, guard=guard, delays=retry_delays)
@@ -136,10 +137,14 @@ def build_scheduler(*, tz: str, monthly_report: Callable[[], Any], repair: Calla
                       max_instances=1, replace_existing=True)
     scheduler.add_job(repair_job, CronTrigger(minute=17, timezone=ZoneInfo(tz)), id="repair_placements",
                       coalesce=True, misfire_grace_time=3600, max_instances=1, replace_existing=True)
-    if housekeeping is not None:
-        daily = RetryingJob("housekeeping", housekeeping, guard=guard, delays=retry_delays)
+    # Audit retention at 02:30; the lifecycle sweep just after local midnight, so that a vacancy expiring
+    # yesterday is closed before anyone's working day.
+    for job_id, func, hour, minute in (("housekeeping", housekeeping, 2, 30), ("lifecycle", lifecycle, 0, 20)):
+        if func is None:
+            continue
+        daily = RetryingJob(job_id, func, guard=guard, delays=retry_delays)
         daily.scheduler = scheduler
-        scheduler.add_job(daily, CronTrigger(hour=2, minute=30, timezone=ZoneInfo(tz)), id="housekeeping",
+        scheduler.add_job(daily, CronTrigger(hour=hour, minute=minute, timezone=ZoneInfo(tz)), id=job_id,
                           coalesce=True, misfire_grace_time=MISFIRE_GRACE_SECONDS, max_instances=1,
                           replace_existing=True)
     if catch_up is not None:
@@ -303,6 +308,14 @@ def for_app(app: Any) -> SingleScheduler:
         if deleted:
             log.info("audit log: %d entries past retention deleted", deleted)
 
+    def sweep_registers() -> None:
+        from jobmatch.clock import local_today
+        from jobmatch.records import lifecycle
+
+        changed = lifecycle.sweep(app_state.es, app_state.prefix, local_today(ZoneInfo(tz)),
+                                  int(settings["JOBSEEKER_LAPSE_DAYS"]))
+        log.info("lifecycle: %s", changed)
+
     def report_if_missing() -> None:
         # The cron run fires only in the process holding the lease at 01:00 on the 1st; a new holder checks.
         month = previous_month(datetime.now(ZoneInfo(tz)).date())
@@ -312,5 +325,6 @@ def for_app(app: Any) -> SingleScheduler:
     lease = Lease(app_state.es, app_state.prefix, LEASE_NAME, ttl=float(settings["SCHEDULER_LEASE_TTL_SECONDS"]))
     return SingleScheduler(
         lease, lambda guard: build_scheduler(tz=tz, monthly_report=monthly_report, repair=repair, guard=guard,
-                                             housekeeping=purge_audit, catch_up=report_if_missing),
+                                             housekeeping=purge_audit, catch_up=report_if_missing,
+                                             lifecycle=sweep_registers),
         retry_seconds=float(settings["SCHEDULER_LEASE_RETRY_SECONDS"]))

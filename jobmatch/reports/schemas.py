@@ -74,17 +74,77 @@ class SkillRow(Schema):
     suppressed = _hidden(("vacancies",), "Figures hidden (null) by the small-cell rule.")
 
 
+class OfficialFigure(Schema):
+    value = fields.Float(required=True)
+    year = fields.Integer(required=True)
+    as_of = fields.String(allow_none=True)
+    source = fields.String(required=True)
+    kind = fields.String(validate=validate.OneOf(("survey", "administrative")))
+
+
+class RegisterBeside(Schema):
+    indicator = fields.String(required=True, validate=validate.OneOf([i.key for i in INDICATORS]))
+    label_vi = fields.String()
+    value = fields.Float(required=True, allow_none=True)
+    suppressed = fields.Boolean()
+    definition = fields.String()
+    comparable = fields.Boolean(metadata={"description": "Always false: registers are not the labour force."})
+    note = fields.String()
+
+
 class Target(Schema):
     key = fields.String(required=True)
     label_vi = fields.String(required=True)
     label_en = fields.String(required=True)
     op = fields.String(required=True, validate=validate.OneOf(("<", ">=")))
     target = fields.Float(required=True)
-    indicator = fields.String(required=True, validate=validate.OneOf([i.key for i in INDICATORS]))
-    actual = fields.Float(required=True, allow_none=True)
-    status = fields.String(required=True, validate=validate.OneOf(("met", "not_met", "no_data", "suppressed")),
-                           metadata={"description": "`suppressed`: the actual figure is hidden (small count)."})
-    definition = fields.String(required=True)
+    target_source = fields.String()
+    figure_key = fields.String(required=True, metadata={"description": "The official figure it is judged on."})
+    figure_label_vi = fields.String()
+    figure = fields.Nested(OfficialFigure, allow_none=True, required=True, metadata={
+        "description": "The newest figure entered for the report's year or before (PUT /api/v1/figures); null: none."})
+    status = fields.String(required=True, validate=validate.OneOf(("met", "not_met", "no_data")),
+                           metadata={"description": "From the official figure only; no_data when none is entered."})
+    register = fields.Nested(RegisterBeside, allow_none=True, required=True, metadata={
+        "description": "The nearest register indicator, for context; never judged against the target."})
+
+
+class ForecastRow(Schema):
+    kind = fields.String(required=True, validate=validate.OneOf(("new_vacancies", "new_jobseekers")))
+    group = fields.String(required=True, metadata={"description": "`total` (the province) or an ISCO-08 major group."})
+    label_vi = fields.String(required=True)
+    label_en = fields.String(required=True)
+    history_months = fields.Integer(required=True)
+    withheld = fields.Boolean(required=True, metadata={"description": "History mostly small counts: not forecast."})
+    method = fields.String(required=True, allow_none=True)
+    months = fields.List(fields.String(), required=True)
+    values = fields.List(fields.Integer(allow_none=True), required=True,
+                         metadata={"description": "Forecast per month; null when hidden (1 to k−1) or withheld."})
+    suppressed = fields.List(fields.String(), required=True, metadata={"description": "Months hidden."})
+    benchmark = fields.String(required=True, allow_none=True, validate=validate.OneOf(("naive", "seasonal_naive")))
+    mase = fields.Float(required=True, allow_none=True, metadata={"description": "Backtest MASE of the method."})
+    benchmark_mase = fields.Float(required=True, allow_none=True)
+    mape = fields.Float(required=True, allow_none=True, metadata={"description": "Backtest MAPE, percent."})
+    benchmark_mape = fields.Float(required=True, allow_none=True)
+    backtest_forecasts = fields.Integer(required=True)
+
+
+class ForecastBalance(Schema):
+    group = fields.String(required=True)
+    label_vi = fields.String(required=True)
+    label_en = fields.String(required=True)
+    demand = fields.Integer(required=True, allow_none=True, metadata={"description": "Forecast new vacancies."})
+    supply = fields.Integer(required=True, allow_none=True, metadata={"description": "Forecast new jobseekers."})
+    status = fields.String(required=True, validate=validate.OneOf(("shortage", "surplus", "balanced",
+                                                                   "not_classified")))
+
+
+class Forecast(Schema):
+    months = fields.List(fields.String(), required=True)
+    history = fields.Dict(required=True)
+    series = fields.List(fields.Nested(ForecastRow), required=True)
+    balance = fields.List(fields.Nested(ForecastBalance), required=True)
+    note = fields.String(required=True)
 
 
 class ReportOut(Schema):
@@ -101,3 +161,4 @@ class ReportOut(Schema):
     labour_force = fields.Dict(required=True)
     notes = fields.List(fields.String(), required=True)
     disclosure = fields.Nested(Disclosure, required=True)
+    forecast = fields.Nested(Forecast, metadata={"description": "Next 3 months (absent in reports built before it)."})

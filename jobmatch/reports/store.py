@@ -7,6 +7,7 @@ from typing import Any
 
 from indexer.naming import alias_name
 from jobmatch.errors import NotFound, ValidationFailed
+from jobmatch.metrics.compute import shift_month
 from jobmatch.records.service import now_iso
 
 MONTH = re.compile(r"^(19|20)\d\d-(0[1-9]|1[0-2])$")
@@ -18,6 +19,18 @@ def check_month(month: str, *, field: str = "month") -> str:
         raise ValidationFailed.on_field(field, "must be YYYY-MM, e.g. 2026-10", location="path",
                                         message="invalid month")
     return month
+
+
+def month_range(first: str, last: str) -> list[str]:
+    """Return every "YYYY-MM" month from `first` to `last`, both included; ValidationFailed if `last` < `first`."""
+    check_month(first, field="from")
+    check_month(last, field="to")
+    if last < first:
+        raise ValidationFailed.on_field("to", f"must not be before {first}", location="query", message="invalid range")
+    months = [first]
+    while months[-1] < last:
+        months.append(shift_month(months[-1], 1))
+    return months
 
 
 class ReportStore:

@@ -29,7 +29,8 @@ from jobmatch.reports.store import MONTH, ReportStore, check_month
 blp = Blueprint("reports", __name__, url_prefix="/api/v1/reports", description="Monthly labour-market reports")
 pages = FlaskBlueprint("report_pages", __name__)
 TREND_KEYS = ("new_jobseekers", "registered_unemployed", "new_openings", "placements", "placement_rate",
-              "vacancy_fill_rate", "trained_share_jobseekers", "pwd_employment_rate", "median_days_to_placement")
+              "referral_success_rate", "vacancy_fill_rate", "trained_share_jobseekers", "pwd_employment_rate",
+              "median_days_to_placement")
 
 
 # Columns Excel must keep as text: occupation codes such as "0110" lose their leading zero as numbers.
@@ -54,16 +55,28 @@ def _report(month: str) -> dict[str, Any]:
     return check_publishable(report, int(state().settings["MIN_CELL_SIZE"]), month)
 
 
+class ReportLink(Schema):
+    month = fields.String(metadata={"description": "`YYYY-MM`."})
+    json = fields.String(metadata={"description": "This API's URL of the report (CSV and XLSX with `format`)."})
+    page = fields.String(metadata={"description": "The public HTML page of the report."})
+
+
 class ReportMonths(Schema):
     months = fields.List(fields.String(), metadata={"description": "`YYYY-MM`, newest first."})
+    reports = fields.List(fields.Nested(ReportLink), metadata={"description": "The same months with their links."})
+
+
+def _links(months: list[str]) -> list[dict[str, str]]:
+    return [{"month": m, "json": f"/api/v1/reports/monthly/{m}", "page": f"/reports/{m}"} for m in months]
 
 
 @blp.route("/monthly", methods=["GET"])
 @roles("admin", "counsellor", "analyst")
 @blp.response(200, ReportMonths)
 def list_reports() -> Any:
-    """The months that have a report, newest first."""
-    return {"months": _store().months()}
+    """Every month that has a report, newest first, with links to each."""
+    months = _store().months()
+    return {"months": months, "reports": _links(months)}
 
 
 @blp.route("/monthly/<month>", methods=["GET"], parameters=[
@@ -88,6 +101,12 @@ def get_report(args: dict[str, Any], month: str) -> Any:
         return xlsx_download(render.csv_rows(report), render.CSV_COLUMNS, f"labour-market-{month}.xlsx",
                              text_columns=XLSX_TEXT_COLUMNS, sheet=f"labour-market-{month}")
     return report
+
+
+@pages.route("/reports/")
+def report_index() -> Any:
+    """Every stored monthly report, newest first, linking each page (public like the pages themselves)."""
+    return Response(render_template("reports_index.html", items=_links(_store().months())), mimetype="text/html")
 
 
 @pages.route("/reports/<month>")

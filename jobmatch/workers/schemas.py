@@ -113,6 +113,9 @@ class WorkerIn(StrictSchema):
     registered_at = fields.Date(load_default=None, allow_none=True,
                                 metadata={"description": "Day of registration at the centre (default: today)."})
     employment_status = choice(EMPLOYMENT_STATUSES, load_default="unemployed")
+    last_contact_at = fields.Date(load_default=None, allow_none=True, metadata={
+        "description": "Day of the latest contact with the centre (default: registration day; a counsellor's edit "
+                       "moves it to that day). Without contact for JOBSEEKER_LAPSE_DAYS a registration lapses."})
     ui_status = choice(UI_STATUSES, load_default="none")
     priority_groups = choices(PRIORITY_GROUPS, load_default=list)
     languages = choices(LANGUAGES, load_default=list)
@@ -169,6 +172,15 @@ class WorkerOut(Schema):
     available_from = fields.String(allow_none=True)
     registered_at = fields.String()
     employment_status = fields.String()
+    last_contact_at = fields.String(allow_none=True)
+    registration_status = fields.String(metadata={"description": "active, or inactive once lapsed (no contact "
+                                                                 "for JOBSEEKER_LAPSE_DAYS) until reactivated."})
+    lapsed_at = fields.String(allow_none=True)
+    lapse_reason = fields.String(allow_none=True)
+    inactive_periods = fields.List(fields.Dict(), metadata={
+        "description": "Lapses as date ranges: gte the lapse day, lt the reactivation day (open while inactive)."})
+    status_history = fields.List(fields.Dict(), metadata={
+        "description": "Status changes: at, from, to, reason, by."})
     placed_at = fields.String(allow_none=True)
     placement_id = fields.String(allow_none=True)
     ui_status = fields.String()
@@ -195,6 +207,12 @@ class WorkerListArgs(ListArgs):
 
 class WorkerPage(PageMeta):
     items = fields.List(fields.Nested(WorkerOut))
+
+
+class ReactivateIn(StrictSchema):
+    """Why a lapsed registration is active again (the contact that brought the person back)."""
+
+    reason = Text(required=True, max_length=500)
 
 
 class ErasureIn(StrictSchema):

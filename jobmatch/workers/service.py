@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, tzinfo
 from typing import Any
 
 from jobmatch import language
 from jobmatch.auth.tokens import Principal
+from jobmatch.clock import local_today
 from jobmatch.embeddings import UNSERVED, Embedder
-from jobmatch.errors import Forbidden, NotFound, ValidationFailed
+from jobmatch.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from jobmatch.lookups.occupations import autocoder
+from jobmatch.records import lifecycle
 from jobmatch.records.access import sees_all_workers
-from jobmatch.records.repository import Page, Stored
+from jobmatch.records.repository import Page, Stored, require_etag
 from jobmatch.records.service import Document, RecordService, ResourceSpec, now_iso, term_filters
 from jobmatch.records.vocab import ERASURE_REASONS, TRAINING_LABELS_VI, TRAINING_RANK
 from jobmatch.reference import occupations
@@ -42,7 +44,7 @@ def occupation_groups(codes: list[str]) -> list[str]:
     return sorted({code[:n] for code in codes for n in (1, 2, 3, 4)})
 
 
-def _derive(doc: Document) -> Document:
+def _derive(doc: Document, today: date) -> Document:
     history = doc.get("work_history", [])
     past = history_codes(history)
     codes = list(doc.get("desired_occupations", [])) + [code for code in past if code]
@@ -55,16 +57,17 @@ def _derive(doc: Document) -> Document:
     derived: Document = {
         "work_history_codes": past,
         "training_rank": TRAINING_RANK[doc["training_level"]],
-        "experience_years": experience_years(history, date.today().year),
+        "experience_years": experience_years(history, today.year),
         "desired_occupation_groups": occupation_groups(codes),
         "has_disability": bool(disability.get("functional_limitations") or disability.get("accommodations_needed")),
         "consent": consent,
     }
-    for name in ("available_from", "registered_at"):
+    for name in ("available_from", "registered_at", "last_contact_at"):
         if isinstance(doc.get(name), date):
             derived[name] = doc[name].isoformat()
     if not doc.get("registered_at"):
-        derived["registered_at"] = date.today().isoformat()
+        derived["registered_at"] = today.isoformat()
+    derived["registration_status"] = "active"  # a lapse, kept as a system field, overrides it (lifecycle)
     return derived
 
 
@@ -115,14 +118,15 @@ def embedding_basis(doc: Document, languages: frozenset[str]) -> str:
 SPEC = ResourceSpec(name="workers", id_field="worker_id", id_prefix="ws", schema=WorkerIn, derive=_derive,
                     search_text=_search_text, embedding_text=embedding_text, embedding_basis=embedding_basis,
                     location_fields=("residence",),
-                    system_fields=("placed_at", "placement_id", "status_before_placement"))
+                    system_fields=("placed_at", "placement_id", "status_before_placement", "registration_status",
+                                   "lapsed_at", "lapse_reason", "inactive_periods", "status_history"))
 
 
 class WorkerService:
     """Jobseekers as seen by one caller: employers only see consenting people, analysts none."""
 
-    def __init__(self, *, es: Any, prefix: str, embedder: Embedder, principal: Principal) -> None:
-        self.records = RecordService(SPEC, es=es, prefix=prefix, embedder=embedder)
+    def __init__(self, *, es: Any, prefix: str, embedder: Embedder, principal: Principal, tz: tzinfo) -> None:
+        self.records = RecordService(SPEC, es=es, prefix=prefix, embedder=embedder, tz=tz)
         self.copies = erasure.Copies(es, prefix)
         self.principal = principal
 
@@ -152,7 +156,25 @@ class WorkerService:
     def patch(self, worker_id: str, changes: dict[str, Any], etag: str | None) -> Stored:
         """Change fields, guarded by the ETag."""
         self._counsellors_only()
+        if isinstance(changes, dict) and "last_contact_at" not in changes:
+            # A counsellor's edit is a contact: it restarts the JOBSEEKER_LAPSE_DAYS clock.
+            changes = {**changes, "last_contact_at": local_today(self.records.tz).isoformat()}
         return self.records.patch(worker_id, changes, etag=etag, actor=self.principal.token_id)
+
+    def reactivate(self, worker_id: str, reason: str, etag: str | None) -> Stored:
+        """Make a lapsed registration active again from today, guarded by the ETag; the lapse stays in the
+        record's history (status_history, inactive_periods) so past months keep counting it inactive."""
+        self._counsellors_only()
+        etag = require_etag(etag)
+        current = self.records.get(worker_id, with_vectors=True)
+        if current.source.get("closed_at"):
+            raise Conflict("a closed registration cannot be reactivated; register the person again")
+        if current.source.get("registration_status") != "inactive":
+            raise Conflict("only an inactive (lapsed) registration can be reactivated")
+        today = local_today(self.records.tz)
+        doc = {**current.source, **lifecycle.reactivated_fields(current.source, today, reason,
+                                                                self.principal.token_id), "updated_at": now_iso()}
+        return self.records.repo.replace(worker_id, doc, etag=etag)
 
     def close(self, worker_id: str, reason: str) -> tuple[Stored, list[str]]:
         """Close a registration: erase contact, ID and disability data from the record and the sensitive

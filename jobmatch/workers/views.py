@@ -10,9 +10,9 @@ from jobmatch.audit.http import note
 from jobmatch.auth.guard import current_principal, roles
 from jobmatch.extensions import state
 from jobmatch.records.access import worker_view
-from jobmatch.records.http import if_match, page_body, patch_body, patch_doc, with_etag
+from jobmatch.records.http import PATCH_DOC, if_match, page_body, patch_body, patch_doc, with_etag
 from jobmatch.records.schemas import CloseSchema
-from jobmatch.workers.schemas import ErasureIn, WorkerIn, WorkerListArgs, WorkerOut, WorkerPage
+from jobmatch.workers.schemas import ErasureIn, ReactivateIn, WorkerIn, WorkerListArgs, WorkerOut, WorkerPage
 from jobmatch.workers.service import WorkerService
 
 blp = Blueprint("workers", __name__, url_prefix="/api/v1/workers", description="Jobseekers")
@@ -21,7 +21,7 @@ blp = Blueprint("workers", __name__, url_prefix="/api/v1/workers", description="
 def _service() -> WorkerService:
     app_state = state()
     return WorkerService(es=app_state.es, prefix=app_state.prefix, embedder=app_state.embedder,
-                         principal=current_principal())
+                         principal=current_principal(), tz=app_state.tz)
 
 
 def _view(source: dict[str, Any]) -> dict[str, Any]:
@@ -85,6 +85,18 @@ def close_worker(data: dict[str, Any], worker_id: str) -> Any:
     """Close a registration with a reason, erasing contact, ID and disability data."""
     stored, erased = _service().close(worker_id, data["reason"])
     note("close", "workers", [stored.id], fields=erased, reason=data["reason"])
+    return with_etag(stored, _view(stored.source))
+
+
+@blp.route("/<worker_id>/reactivate", methods=["POST"])
+@roles("admin", "counsellor")
+@blp.arguments(ReactivateIn)
+@blp.doc(**PATCH_DOC)
+@blp.response(200, WorkerOut)
+def reactivate_worker(data: dict[str, Any], worker_id: str) -> Any:
+    """Make a lapsed (inactive) registration active again, guarded by If-Match; the lapse stays in its history."""
+    stored = _service().reactivate(worker_id, data["reason"], if_match())
+    note("update", "workers", [stored.id], fields=["reactivated"], reason=data["reason"])
     return with_etag(stored, _view(stored.source))
 
 

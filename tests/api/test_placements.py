@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from jobmatch.auth.tokens import Principal, TokenStore
+from jobmatch.extensions import state
 from jobmatch.placements.service import PlacementService
 from tests import factories
 from tests.conftest import RUN_PREFIX, auth
@@ -325,3 +326,100 @@ def test_a_hire_and_a_close_at_the_same_moment_end_consistently(app, world, atte
     vacancy = client.get(f"/api/v1/jobs/{job['job_id']}", headers=world["headers"]).get_json()
     assert vacancy["status"] == "filled" and vacancy["filled"] == 1 and vacancy["closed_at"], vacancy
     assert final["filled_vacancy"] is True and final["days_to_fill"] == 63, final
+
+
+def _vacancy(client, world, **extra):
+    return client.post("/api/v1/jobs", json=factories.job(world["employer_id"], **{**SEWING, **extra}),
+                       headers=world["headers"]).get_json()
+
+
+def _to(client, world, job_id: str, worker_id: str, steps: list[tuple[str, str]], referred: str) -> dict:
+    """Refer a person on `referred` and move the placement through `steps` ((status, at) pairs)."""
+    created = client.post("/api/v1/placements", json={"job_id": job_id, "worker_id": worker_id, "at": referred},
+                          headers=world["headers"])
+    assert created.status_code == 201, created.get_json()
+    body, etag = created.get_json(), created.headers["ETag"]
+    for to, at in steps:
+        moved = move(client, world["headers"], body, etag, to, at=at)
+        assert moved.status_code == 200, moved.get_json()
+        body, etag = moved.get_json(), moved.headers["ETag"]
+    return body
+
+
+def test_a_back_dated_hire_takes_the_fill_from_the_hire_recorded_before_it(client, world):
+    """The issue's case: the vacancy is filled on the date of the hire that took its last opening in time."""
+    job = _vacancy(client, world, openings=1, posted_at="2026-09-01")
+    first, second = (client.post("/api/v1/workers", json=factories.worker(registered_at="2026-08-01"),
+                                 headers=world["headers"]).get_json()["worker_id"] for _ in range(2))
+    later = _to(client, world, job["job_id"], first, [("interviewed", "2026-11-02"), ("offered", "2026-11-05")],
+                "2026-11-01")
+    earlier = _to(client, world, job["job_id"], second, [("interviewed", "2026-10-05"), ("offered", "2026-10-10")],
+                  "2026-10-01")
+    etag = client.get(f"/api/v1/placements/{later['placement_id']}", headers=world["headers"]).headers["ETag"]
+    later = move(client, world["headers"], later, etag, "hired", at="2026-11-11").get_json()
+    assert later["filled_vacancy"] is True and later["days_to_fill"] == 71
+    vacancy = client.get(f"/api/v1/jobs/{job['job_id']}", headers=world["headers"]).get_json()
+    assert vacancy["status"] == "filled" and vacancy["filled_at"] == "2026-11-11"
+    # recorded now, dated before: this hire took the one opening, on 19 October
+    etag = client.get(f"/api/v1/placements/{earlier['placement_id']}", headers=world["headers"]).headers["ETag"]
+    earlier = move(client, world["headers"], earlier, etag, "hired", at="2026-10-19").get_json()
+    assert earlier["filled_vacancy"] is True and earlier["days_to_fill"] == 48
+    later = client.get(f"/api/v1/placements/{later['placement_id']}", headers=world["headers"]).get_json()
+    assert later["filled_vacancy"] is False and later.get("days_to_fill") is None
+    vacancy = client.get(f"/api/v1/jobs/{job['job_id']}", headers=world["headers"]).get_json()
+    assert vacancy["status"] == "filled" and vacancy["filled_at"] == "2026-10-19"
+    assert vacancy["closed_at"].startswith("2026-10-19")  # the close moved with the fill: no hire before it
+    assert vacancy["filled_by"] == [earlier["placement_id"], later["placement_id"]]  # in hire-date order
+
+
+def test_a_back_dated_hire_makes_the_later_hire_the_one_that_took_the_last_opening(client, world, es):
+    job = _vacancy(client, world, openings=2, posted_at="2026-09-01")
+    first, second = (client.post("/api/v1/workers", json=factories.worker(registered_at="2026-08-01"),
+                                 headers=world["headers"]).get_json()["worker_id"] for _ in range(2))
+    steps = [("interviewed", "2026-10-05"), ("offered", "2026-10-10")]
+    later = _to(client, world, job["job_id"], first, [*steps, ("hired", "2026-11-11")], "2026-10-01")
+    assert later["filled_vacancy"] is False
+    earlier = _to(client, world, job["job_id"], second, [*steps, ("hired", "2026-10-19")], "2026-10-01")
+    assert earlier["filled_vacancy"] is False and earlier.get("days_to_fill") is None
+    later = client.get(f"/api/v1/placements/{later['placement_id']}", headers=world["headers"]).get_json()
+    assert later["filled_vacancy"] is True and later["days_to_fill"] == 71
+    vacancy = client.get(f"/api/v1/jobs/{job['job_id']}", headers=world["headers"]).get_json()
+    assert vacancy["status"] == "filled" and vacancy["filled_at"] == "2026-11-11"
+    assert [h["placement_id"] for h in vacancy["hires"]] == [earlier["placement_id"], later["placement_id"]]
+    # a repair finds nothing to change: the effects are applied and agree with the timeline
+    es.indices.refresh(index=f"{RUN_PREFIX}placements")
+    again = client.get(f"/api/v1/placements/{later['placement_id']}", headers=world["headers"]).get_json()
+    assert again["filled_vacancy"] is True and again["seq"] == later["seq"]
+
+
+def test_a_reopening_in_a_later_month_leaves_the_posting_month_s_new_openings(app, client, world, monkeypatch):
+    monkeypatch.setitem(state(app).settings, "MIN_CELL_SIZE", 1)  # exact arithmetic: nothing hidden
+
+    def new_openings(first: str, last: str) -> int:
+        response = client.get("/api/v1/metrics", query_string={"from": first, "to": last}, headers=world["headers"])
+        assert response.status_code == 200, response.get_json()
+        return response.get_json()["total"]["new_openings"]
+
+    march, may = ("2025-03-01", "2025-03-31"), ("2025-05-01", "2025-05-31")
+    before = new_openings(*march), new_openings(*may)
+    job = _vacancy(client, world, openings=1, posted_at="2025-03-01")
+    person = client.post("/api/v1/workers", json=factories.worker(registered_at="2025-02-01"),
+                         headers=world["headers"]).get_json()["worker_id"]
+    hired = _to(client, world, job["job_id"], person, [("interviewed", "2025-03-03"), ("offered", "2025-03-05"),
+                                                       ("hired", "2025-03-10")], "2025-03-02")
+    assert hired["filled_vacancy"] is True
+    assert (new_openings(*march), new_openings(*may)) == (before[0] + 1, before[1])
+    current = client.get(f"/api/v1/jobs/{job['job_id']}", headers=world["headers"])
+    early = client.post(f"/api/v1/jobs/{job['job_id']}/reopen", json={"openings": 4, "reason": "mở rộng",
+                                                                      "at": "2025-03-09"},
+                        headers={**world["headers"], "If-Match": current.headers["ETag"]})
+    assert early.status_code == 422 and "at" in str(early.get_json())  # before it was filled
+    reopened = client.post(f"/api/v1/jobs/{job['job_id']}/reopen", json={"openings": 4, "reason": "mở rộng",
+                                                                         "at": "2025-05-05T08:00:00"},
+                           headers={**world["headers"], "If-Match": current.headers["ETag"]})
+    assert reopened.status_code == 200, reopened.get_json()
+    body = reopened.get_json()
+    assert body["posted_openings"] == 1 and body["openings"] == 4
+    assert body["reopenings"] == [{"at": "2025-05-05T08:00:00.000+07:00", "openings": 4, "added": 3}]
+    # March keeps the one opening it was posted with; May gains the three added by the reopening
+    assert (new_openings(*march), new_openings(*may)) == (before[0] + 1, before[1] + 3)

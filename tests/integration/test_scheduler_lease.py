@@ -220,8 +220,8 @@ def test_the_app_scheduler_contends_for_the_lease_under_its_prefix(es, prefix):
         assert first.lease.index == f"{prefix}leases" and first.lease.ttl == TTL
         # catch_up ran at start (and, with no reports index under this prefix, left its retry behind)
         jobs = {job.id for job in first.scheduler.get_jobs()}
-        assert {"monthly_report", "repair_placements", "housekeeping"} <= jobs <= {
-            "monthly_report", "repair_placements", "housekeeping", "catch_up", "catch_up_retry"}
+        assert {"monthly_report", "repair_placements", "housekeeping", "lifecycle"} <= jobs <= {
+            "monthly_report", "repair_placements", "housekeeping", "lifecycle", "catch_up", "catch_up_retry"}
         first.stop()
         second.step()
         assert second.running

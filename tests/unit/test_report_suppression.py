@@ -66,7 +66,10 @@ def _report() -> dict:
         "skills": [{"skill": "may", "vacancies": None, "suppressed": ["vacancies"]},
                    {"skill": "hàn", "vacancies": 6, "suppressed": []}],
         "targets": [{"key": "disability_employment", "label_vi": "NKT", "label_en": "PWD", "op": ">=", "target": 0.4,
-                     "indicator": "pwd_employment_rate", "actual": None, "status": "suppressed", "definition": "d"}],
+                     "target_source": "50-CTr/TU", "figure_key": "pwd_employment_rate", "figure_label_vi": "NKT",
+                     "figure": None, "status": "no_data",
+                     "register": {"indicator": "pwd_employment_rate", "label_vi": "NKT", "value": None,
+                                  "suppressed": True, "definition": "d", "comparable": False, "note": "n"}}],
         "labour_force": {"total": 1000}, "notes": ["n"], "disclosure": describe(5),
     }
 
@@ -79,7 +82,9 @@ def test_csv_rows_show_the_marker_not_a_blank_and_end_with_the_legend():
     rate = rows[1]
     assert rate["value"] == 0.25 and rate["previous_month"] is None and rate["mom_absolute"] is None  # no data
     target = next(r for r in rows if r["section"] == "target_2030")
-    assert target["value"] == MARKER and target["status"] == "suppressed"
+    assert target["value"] is None and target["status"] == "no_data"  # no official figure entered
+    register = next(r for r in rows if r["section"] == "target_2030_register")
+    assert register["value"] == MARKER and register["status"] == "not_comparable"
     skills = {r["key"]: r["value"] for r in rows if r["section"] == "skill_demand"}
     assert skills == {"may": MARKER, "hàn": 6}
     assert rows[-1]["section"] == "legend" and rows[-1]["value"] == MARKER and "fewer than 5" in rows[-1]["definition"]
@@ -104,5 +109,5 @@ def test_the_report_schema_keeps_nulls_and_whole_counts():
     assert placements["value"] is None and placements["previous_month"] == 12
     assert isinstance(placements["previous_month"], int) and placements["suppressed"][0] == "value"
     assert dumped["trends"]["series"]["placements"] == [12, None] and dumped["from"] == "2026-11-01"
-    assert dumped["occupations"]["all"][0]["demand"] is None and dumped["targets"][0]["status"] == "suppressed"
+    assert dumped["occupations"]["all"][0]["demand"] is None and dumped["targets"][0]["register"]["value"] is None
     assert ReportOut().validate(dumped) == {}

@@ -7,8 +7,9 @@ from apscheduler.triggers.cron import CronTrigger
 
 from jobmatch.metrics.compute import change, derive, median_from_counts, month_bounds, ratio, shift_month
 from jobmatch.reports import render
-from jobmatch.reports.build import classify_occupations, target_status
+from jobmatch.reports.build import classify_occupations
 from jobmatch.reports.scheduler import MISFIRE_GRACE_SECONDS, build_scheduler, previous_month
+from jobmatch.reports.targets import target_status
 
 
 def test_medians_are_exact():
@@ -24,9 +25,11 @@ def test_rates_and_changes():
     assert change(3, 2) == {"absolute": 1, "relative": 0.5}
     assert change(3, 0) == {"absolute": 3, "relative": None}
     assert change(None, 1) == {"absolute": None, "relative": None}
-    values = derive({"placements": 2, "active_jobseekers": 8, "registered_unemployed": 5,
+    values = derive({"placements": 2, "active_jobseekers": 8, "registered_unemployed": 5, "referrals": 6,
                      "registered_unemployed_urban": 2}, {"total": 1000, "urban": 200})
     assert values["placement_rate"] == 0.25 and values["registered_unemployment_rate"] == 0.005
+    # hires per referral and hires per active jobseeker are two indicators with their own labels
+    assert values["referral_success_rate"] == pytest.approx(1 / 3)
     assert values["registered_unemployment_rate_urban"] == 0.01
 
 

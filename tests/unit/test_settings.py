@@ -62,3 +62,17 @@ def test_every_setting_has_a_reason_and_a_readme_row():
     assert all(s.reason for s in SETTINGS)
     assert names - rows == set(), "settings missing from the README table"
     assert rows - names == set(), "README lists settings that do not exist"
+
+
+def test_labour_force_is_chosen_per_year_for_the_service_area_with_the_merged_city_beside_it():
+    from config.labour_market import labour_force_for, load_labour_force
+
+    config = load_labour_force(env={})
+    may_2019 = labour_force_for(config, 2019)
+    assert (may_2019["total"], may_2019["year"], may_2019["unit"]) == (657_900, 2019, "soc_trang")
+    after_merger = labour_force_for(config, 2026)  # newest published year up to 2026 is 2021 (preliminary)
+    assert after_merger["total"] == 614_100 and "preliminary" in after_merger["source"]
+    assert after_merger["merged_unit"]["total"] == 584_300 + 614_100 + 394_100
+    assert labour_force_for(config, 2010)["year"] == 2015  # before the series: its first year
+    override = load_labour_force(env={"LABOUR_FORCE": '{"total": 600000, "year": 2025, "source": "x"}'})
+    assert labour_force_for(override, 2019)["total"] == 600_000  # a province's own figure applies as given
