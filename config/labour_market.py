@@ -113,7 +113,8 @@ TARGETS_2030: tuple[dict[str, Any], ...] = (
      "label_vi": "35–40% lao động qua đào tạo có bằng cấp, chứng chỉ",
      "label_en": "35–40% of workers trained with a degree or certificate"},
     # Stated in the province's own account of the programme (../shared/seeds/000_*), next to the 40% PwD target.
-    {"key": "trained_any", "figure": "trained_share_any", "register": None, "op": ">=", "value": 0.58,
+    {"key": "trained_any", "figure": "trained_share_any", "register": "trained_any_share_jobseekers", "op": ">=",
+     "value": 0.58,
      "source": "Chương trình 50-CTr/TU (bài viết của tỉnh)", "label_vi": "58% tỷ lệ lao động qua đào tạo",
      "label_en": "58% of workers trained (short courses included)"},
     {"key": "disability_employment", "figure": "pwd_employment_rate", "register": "pwd_employment_rate",

@@ -28,7 +28,7 @@ from jobmatch.metrics.disclosure import MARKER
 from jobmatch.placements import history as placement_history
 from jobmatch.placements.service import PlacementService
 from jobmatch.records.refresh import transform_for
-from jobmatch.reports.build import generate
+from jobmatch.reports.build import generate, is_current
 from jobmatch.reports.scheduler import previous_month
 from jobmatch.reports.store import ReportStore, month_range
 from jobmatch.startup import verify_indices
@@ -181,14 +181,17 @@ def _report_months(month: str | None, first: str | None, last: str | None, demo_
 @click.option("--from", "first", default=None, help="YYYY-MM: build every month from this one to --to.")
 @click.option("--to", "last", default=None, help="YYYY-MM, with --from; default: the previous month.")
 @click.option("--demo-span", is_flag=True, help="From the first month of the demo data (18 months back).")
-@click.option("--only-missing", is_flag=True, help="Skip months that already have a report (a quick re-run).")
+@click.option("--only-missing", is_flag=True,
+              help="Skip months whose stored report is current (a quick re-run); older ones are rebuilt.")
 def report_command(month: str | None, first: str | None, last: str | None, demo_span: bool,
                    only_missing: bool) -> None:
     """Build (or rebuild, replacing it) the monthly labour-market report of one month, or of every month in a
     range (oldest first, one line each), and store it; building a month again replaces it."""
     app_state = state()
     tz = str(app_state.settings["TIMEZONE"])
-    stored = set(ReportStore(app_state.es, app_state.prefix).months()) if only_missing else set()
+    k = int(app_state.settings["MIN_CELL_SIZE"])
+    stored = {m for m, (fmt, built_k) in ReportStore(app_state.es, app_state.prefix).built_with().items()
+              if is_current(fmt, built_k, k)} if only_missing else set()
     for one in _report_months(month, first, last, demo_span):
         if one in stored:
             click.echo(f"report {one} already stored (skipped); page /reports/{one}")

@@ -33,6 +33,9 @@ Document = dict[str, Any]
 TREND_MONTHS = 12
 IMBALANCE = 2.0  # demand at least twice the supply is a shortage; supply at least twice the demand a surplus
 MIN_SIZE = 3  # below this many openings or people an occupation is too small to call
+# Raised when the report's shape changes (2: official-figure targets, forecasts): older stored reports are
+# refused with the rebuild command, and `report --only-missing` rebuilds them.
+REPORT_FORMAT = 2
 NOTES = (
     "Trained = holding a degree or certificate of elementary vocational level (sơ cấp) or above, as in the GSO "
     "labour force survey; short courses without a certificate do not count.",
@@ -63,8 +66,17 @@ def classify_occupations(rows: list[Document], *, top: int = 10, min_cell_size: 
     return {"shortage": shortage[:top], "surplus": surplus[:top]}
 
 
+def is_current(report_format: int, built_with: int, min_cell_size: int) -> bool:
+    """Tell whether a stored report can be served: built in this code's format and hiding at least as much."""
+    return report_format >= REPORT_FORMAT and built_with >= min_cell_size
+
+
 def check_publishable(report: Document, min_cell_size: int, month: str) -> Document:
-    """Return `report` if it was built hiding counts below at least `min_cell_size`, else raise NotFound."""
+    """Return `report` if it was built in the current format hiding counts below at least `min_cell_size`, else
+    raise NotFound naming the command that rebuilds it."""
+    if int(report.get("format") or 1) < REPORT_FORMAT:
+        raise NotFound(f"the stored report of {month} was built by an older version (targets, forecasts changed): "
+                       f"rebuild it with `flask --app wsgi jobmatch report --month {month}`")
     built_with = (report.get("disclosure") or {}).get("min_cell_size") or 0
     if built_with < min_cell_size:
         raise NotFound(f"the stored report of {month} was built without hiding counts below {min_cell_size}: "
@@ -126,7 +138,8 @@ class ReportBuilder:
         # Official figures of the month's year or before; register indicators only beside them (never judged).
         targets = target_rows(TARGETS_2030, self.figures.latest(year) if self.figures else {}, current, hidden_now)
         return {
-            "month": month, "from": first.isoformat(), "to": last.isoformat(), "timezone": self.tz,
+            "format": REPORT_FORMAT, "month": month, "from": first.isoformat(), "to": last.isoformat(),
+            "timezone": self.tz,
             "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
             "indicators": indicators,
             "trends": {"months": months, "series": {ind.key: [by_month[m][0][ind.key] for m in months]

@@ -148,6 +148,7 @@ class Forecast(Schema):
 
 
 class ReportOut(Schema):
+    format = fields.Integer(metadata={"description": "Shape version of the report (jobmatch.reports.build)."})
     month = fields.String(required=True)
     from_ = fields.String(required=True, attribute="from", data_key="from")
     to = fields.String(required=True)

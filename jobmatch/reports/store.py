@@ -57,3 +57,13 @@ class ReportStore:
         """Return the months that have a report, newest first."""
         response = self.es.search(index=self.index, size=500, _source=False, sort=[{"month": "desc"}])
         return [hit["_id"] for hit in response["hits"]["hits"]]
+
+    def built_with(self) -> dict[str, tuple[int, int]]:
+        """Return, per stored month, (report format, small-cell threshold) it was built with, to tell which
+        stored reports the current code can still serve."""
+        response = self.es.search(index=self.index, size=500, sort=[{"month": "desc"}],
+                                  source_includes=["content.format", "content.disclosure.min_cell_size"])
+        return {hit["_id"]: (int((hit["_source"].get("content") or {}).get("format") or 1),
+                             int(((hit["_source"].get("content") or {}).get("disclosure") or {}).get(
+                                 "min_cell_size") or 0))
+                for hit in response["hits"]["hits"]}

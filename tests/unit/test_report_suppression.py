@@ -11,7 +11,7 @@ from jobmatch.metrics.compute import change
 from jobmatch.metrics.definitions import BY_KEY
 from jobmatch.metrics.disclosure import MARKER, describe
 from jobmatch.reports import render
-from jobmatch.reports.build import check_publishable, classify_occupations, hidden_fields
+from jobmatch.reports.build import REPORT_FORMAT, check_publishable, classify_occupations, hidden_fields, is_current
 from jobmatch.reports.schemas import ReportOut
 
 
@@ -27,7 +27,7 @@ def test_a_change_is_hidden_when_either_side_is():
     (None, 5, False), (1, 5, False), (5, 5, True), (10, 5, True), (1, 1, True),
 ])
 def test_only_reports_built_with_at_least_the_configured_threshold_are_served(stored, configured, served):
-    report = {"month": "2026-11", **({"disclosure": describe(stored)} if stored else {})}
+    report = {"format": REPORT_FORMAT, "month": "2026-11", **({"disclosure": describe(stored)} if stored else {})}
     if served:
         assert check_publishable(report, configured, "2026-11") is report
     else:
@@ -50,7 +50,8 @@ def _report() -> dict:
     ind = BY_KEY["placements"]
     share = BY_KEY["placement_rate"]
     return {
-        "month": "2026-11", "from": "2026-11-01", "to": "2026-11-30", "timezone": "Asia/Ho_Chi_Minh",
+        "format": REPORT_FORMAT, "month": "2026-11", "from": "2026-11-01", "to": "2026-11-30",
+        "timezone": "Asia/Ho_Chi_Minh",
         "generated_at": "2026-12-01T01:00:00+00:00",
         "indicators": [
             {**asdict(ind), "value": None, "previous_month": 12, "year_ago": 0, "month_on_month": change(None, 12),
@@ -111,3 +112,11 @@ def test_the_report_schema_keeps_nulls_and_whole_counts():
     assert dumped["trends"]["series"]["placements"] == [12, None] and dumped["from"] == "2026-11-01"
     assert dumped["occupations"]["all"][0]["demand"] is None and dumped["targets"][0]["register"]["value"] is None
     assert ReportOut().validate(dumped) == {}
+
+
+def test_a_report_stored_by_an_older_version_is_refused_with_the_rebuild_command():
+
+    with pytest.raises(NotFound, match="jobmatch report --month 2026-10"):
+        check_publishable({**_report(), "format": REPORT_FORMAT - 1}, 5, "2026-10")
+    assert check_publishable({**_report(), "format": REPORT_FORMAT}, 5, "2026-10")
+    assert is_current(REPORT_FORMAT, 5, 5) and not is_current(1, 5, 5) and not is_current(REPORT_FORMAT, 1, 5)
