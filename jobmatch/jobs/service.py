@@ -8,7 +8,7 @@ from typing import Any
 from indexer.naming import alias_name
 from jobmatch import language
 from jobmatch.auth.tokens import Principal
-from jobmatch.clock import local_now_iso, local_today
+from jobmatch.clock import local_date, local_now_iso, local_today
 from jobmatch.embeddings import Embedder
 from jobmatch.employers.service import SPEC as EMPLOYERS
 from jobmatch.errors import Conflict, Forbidden, NotFound, ValidationFailed
@@ -27,8 +27,7 @@ def _local_day(stamp: str, tz: tzinfo) -> date:
     """Return the local calendar day of an ISO date or date-time (a date-time without offset is UTC)."""
     if "T" not in stamp:
         return date.fromisoformat(stamp)
-    moment = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
-    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(tz).date()
+    return local_date(datetime.fromisoformat(stamp.replace("Z", "+00:00")), tz)
 
 
 def occupation_info(code: str) -> Document:

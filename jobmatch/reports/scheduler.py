@@ -279,9 +279,10 @@ def for_app(app: Any) -> SingleScheduler:
     """Return the lease-elected scheduler wired to a Flask app's registers and settings."""
     from jobmatch.audit.log import AuditLog
     from jobmatch.auth.tokens import Principal
+    from jobmatch.clock import local_today
     from jobmatch.extensions import state
     from jobmatch.placements.service import PlacementService
-    from jobmatch.reports.build import generate
+    from jobmatch.reports.build import generate, is_current
     from jobmatch.reports.store import ReportStore
 
     app_state = state(app)
@@ -291,8 +292,11 @@ def for_app(app: Any) -> SingleScheduler:
     if os.environ.get("SCHEDULER_LOCK_FILE"):
         log.warning("SCHEDULER_LOCK_FILE is no longer used: the scheduler is elected by a lease in Elasticsearch")
 
+    def last_month() -> str:
+        return previous_month(local_today(ZoneInfo(tz)))
+
     def monthly_report() -> None:
-        month = previous_month(datetime.now(ZoneInfo(tz)).date())
+        month = last_month()
         generate(es=app_state.es, prefix=app_state.prefix, tz=tz, labour_force=app_state.labour_force,
                  month=month, actor="scheduler", min_cell_size=int(settings["MIN_CELL_SIZE"]))
         log.info("monthly report for %s built", month)
@@ -318,8 +322,9 @@ def for_app(app: Any) -> SingleScheduler:
 
     def report_if_missing() -> None:
         # The cron run fires only in the process holding the lease at 01:00 on the 1st; a new holder checks.
-        month = previous_month(datetime.now(ZoneInfo(tz)).date())
-        if month not in ReportStore(app_state.es, app_state.prefix).months():
+        # A report stored by an older version counts as missing: it would no longer be served.
+        stored = ReportStore(app_state.es, app_state.prefix).built_with().get(last_month())
+        if stored is None or not is_current(*stored, int(settings["MIN_CELL_SIZE"])):
             monthly_report()
 
     lease = Lease(app_state.es, app_state.prefix, LEASE_NAME, ttl=float(settings["SCHEDULER_LEASE_TTL_SECONDS"]))
