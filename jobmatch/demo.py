@@ -225,6 +225,14 @@ def jobs(rng: random.Random, count: int, employer_rows: list[dict[str, Any]], to
             "posted_at": posted.isoformat(),
             "expires_at": (posted + timedelta(days=rng.choice((30, 60, 90)))).isoformat(),
         })
+        # Contracts of a month or more carry compulsory social insurance, though not every employer pays it.
+        # Decided without the generator, so that the rest of the demo stays as it was.
+        row = rows[-1]
+        contract = row["contract_type"]
+        row["social_insurance"] = (contract in ("indefinite", "fixed_term") and n % 6 != 0) \
+            or (contract == "seasonal" and n % 4 == 0)
+        if not row["social_insurance"]:
+            row["description"] = row["description"].replace("Được đóng BHXH, BHYT.", "Lương theo ngày công.")
     return rows
 
 

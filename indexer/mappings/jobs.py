@@ -15,7 +15,7 @@ from indexer.mappings.common import (
     vi_text,
 )
 
-VERSION = 5  # v5: hires with their dates, dated reopenings and the openings at posting (fills by date)
+VERSION = 6  # v6: social insurance, status history, closed periods of reopened vacancies
 
 
 def build(model: Any) -> dict[str, Any]:
@@ -35,6 +35,7 @@ def build(model: Any) -> dict[str, Any]:
         "workplace": location(),
         "work_mode": keyword(),
         "contract_type": keyword(),
+        "social_insurance": {"type": "boolean"},
         "hours_per_week": {"type": "float"},
         "shifts": keyword(),
         "openings": {"type": "integer"},
@@ -62,7 +63,11 @@ def build(model: Any) -> dict[str, Any]:
         "hires": {"properties": {"placement_id": keyword(), "hired_at": {"type": "date"}}},
         "posted_openings": {"type": "integer"},
         "reopenings": {"type": "nested", "properties": {"at": {"type": "date"}, "openings": {"type": "integer"},
-                                                        "added": {"type": "integer"}}},
+                                                        "added": {"type": "integer"}, "kind": keyword()}},
+        # A reopened vacancy's closed gaps (calendar days, like workers' inactive_periods): months wholly inside
+        # one do not count it open. The history itself is kept for readers only.
+        "closed_periods": {"type": "date_range", "format": "yyyy-MM-dd"},
+        "status_history": {"type": "object", "enabled": False},
         **search_fields(),
         "embedding_text": {"type": "text", "index": False},
         "embedding_basis": keyword(),  # "text", or "unserved_text": a language the model does not read

@@ -11,7 +11,7 @@ from typing import Any
 
 from indexer.mappings.common import keyword, strict_index
 
-VERSION = 1
+VERSION = 2  # v2: `worker.trained`; the vacancy's district, area, training level, social insurance
 
 
 def build(_model: object) -> dict[str, Any]:
@@ -32,9 +32,12 @@ def build(_model: object) -> dict[str, Any]:
         "worker": {"properties": {
             "commune_code": keyword(), "district_code": keyword(), "urban": {"type": "boolean"},
             "gender": keyword(), "birth_year": {"type": "short"}, "ethnicity": keyword(),
-            "training_level": keyword(), "has_disability": {"type": "boolean"}, "priority_groups": keyword(),
+            "training_level": keyword(), "trained": {"type": "boolean"}, "has_disability": {"type": "boolean"},
+            "priority_groups": keyword(),
             "registered_at": date}},
         "job": {"properties": {"occupation_code": keyword(), "occupation_major": keyword(), "industry": keyword(),
-                               "commune_code": keyword(), "posted_at": date}},
+                               "commune_code": keyword(), "district_code": keyword(), "urban": {"type": "boolean"},
+                               "training_level": keyword(), "social_insurance": {"type": "boolean"},
+                               "posted_at": date}},
         "created_at": date, "updated_at": date, "created_by": keyword(),
     })

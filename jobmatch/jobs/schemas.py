@@ -60,6 +60,9 @@ class JobIn(StrictSchema):
     work_mode = choice(WORK_MODES, load_default="on_site")
     contract_type = choice(CONTRACT_TYPES, load_default="indefinite")
     hours_per_week = fields.Float(load_default=None, allow_none=True, validate=validate.Range(min=1, max=72))
+    social_insurance = fields.Boolean(load_default=None, allow_none=True, metadata={
+        "description": "The employer pays compulsory social insurance (BHXH) for this job; null when not stated. "
+                       "Counted by the report's placements into insured jobs."})
     shifts = choices(SHIFTS, load_default=list)
     openings = WholeNumber(load_default=1, validate=validate.Range(min=1, max=10_000))
     salary_min = WholeNumber(load_default=None, allow_none=True, validate=validate.Range(min=0, max=MAX_SALARY))
@@ -106,6 +109,7 @@ class JobOut(Schema):
     work_mode = fields.String()
     contract_type = fields.String()
     hours_per_week = fields.Float(allow_none=True)
+    social_insurance = fields.Boolean(allow_none=True)
     shifts = fields.List(fields.String())
     openings = fields.Integer()
     salary_min = fields.Integer(allow_none=True)
@@ -132,8 +136,13 @@ class JobOut(Schema):
     posted_openings = fields.Integer(allow_none=True, metadata={
         "description": "Openings at posting, when the vacancy was reopened since (else `openings`)."})
     reopenings = fields.List(fields.Dict(), metadata={
-        "description": "Openings changes: {at, openings (the new total), added}; new openings count at `at`."})
+        "description": "Openings changes {at, openings (the new total), added, kind: reopen | edit}: a reopening, "
+                       "or an edit of openings after the posting day; new openings count at `at`."})
     hires = fields.List(fields.Dict(), metadata={"description": "The hires {placement_id, hired_at}, by hire date."})
+    status_history = fields.List(fields.Dict(), metadata={
+        "description": "Status changes {at, from, to, reason, by}: expiry, close, fill, reopening."})
+    closed_periods = fields.List(fields.Dict(), metadata={
+        "description": "Days a reopened vacancy was closed {gte, lt}; statistics do not count it open then."})
 
 
 class JobReopenSchema(StrictSchema):
@@ -143,6 +152,9 @@ class JobReopenSchema(StrictSchema):
     at = fields.DateTime(load_default=None, metadata={
         "description": "When the openings were added (local time if no offset; default now). Not in the future, "
                        "not before the vacancy was filled or closed: the new openings count in this month."})
+    expires_at = fields.Date(load_default=None, metadata={
+        "description": "New expiry date; required when the vacancy has expired (it must then lie after the "
+                       "reopening)."})
 
 
 class JobCloseSchema(StrictSchema):

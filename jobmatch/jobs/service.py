@@ -117,7 +117,7 @@ def complete_occupation(data: Document, previous: Document | None) -> None:
 SPEC = ResourceSpec(name="jobs", id_field="job_id", id_prefix="job", schema=JobIn, derive=_derive,
                     search_text=_search_text, embedding_text=embedding_text, location_fields=("workplace",),
                     system_fields=("filled", "filled_by", "filled_at", "reopened_at", "reopen_reason", "hires",
-                                   "posted_openings", "reopenings"),
+                                   "posted_openings", "reopenings", "status_history", "closed_periods"),
                     complete=complete_occupation)
 
 
@@ -158,37 +158,64 @@ class JobService:
         if isinstance(changes.get("employer_id"), str) and changes["employer_id"].strip():
             self._check_employer({"employer_id": changes["employer_id"]})  # a scratch dict: only checked
         return self.records.patch(job_id, changes, etag=etag, actor=self.principal.token_id,
-                                  allowed=self._own_only)
+                                  allowed=self._own_only, amend=self._date_openings_change)
+
+    def _date_openings_change(self, current: Document, doc: Document) -> None:
+        """Keep a change of openings after the posting day as a dated event, like a reopening, so that the
+        posting month's new openings and past months' open openings stay as they were."""
+        before, after = current.get("openings") or 1, doc.get("openings") or 1
+        posted = lifecycle.calendar_day(current.get("posted_at"))
+        if before == after or posted is None or posted >= local_today(self.tz):
+            return
+        doc["reopenings"] = [*(current.get("reopenings") or []),
+                             {"at": local_now_iso(self.tz), "openings": after, "added": after - before, "kind": "edit"}]
+        doc["posted_openings"] = current.get("posted_openings") or before
 
     def close(self, job_id: str, *, reason: str, status: str) -> Stored:
         """Close a vacancy as filled, closed or expired, with a reason."""
-        return self.records.close(job_id, reason=reason, actor=self.principal.token_id, updates={"status": status},
-                                  allowed=self._own_only)
+        actor = self.principal.token_id
+
+        def closing(doc: Document, at: str) -> Document:
+            return {"status": status, "status_history": lifecycle.status_event(doc, at, status, reason, actor)}
+        return self.records.close(job_id, reason=reason, actor=actor, updates=closing, allowed=self._own_only)
 
     def reopen(self, job_id: str, *, openings: int, reason: str, etag: str | None,
-               at: datetime | None = None) -> Stored:
-        """Open a filled or closed vacancy again with more openings, guarded by the ETag.
+               at: datetime | None = None, expires_at: date | None = None) -> Stored:
+        """Open a filled, closed or expired vacancy again, guarded by the ETag.
 
         The hires that filled it stay counted (`filled_by`); `openings` must exceed them. The change is kept as a
         dated event (`reopenings`), and the openings at posting as `posted_openings`, so that the added openings
-        count as new in the month of the reopening and the posting month never changes after the fact.
+        count as new in the month of the reopening and the posting month never changes after the fact. The days
+        it was closed become a `closed_periods` gap, so the months in between stay without it. An expired
+        vacancy needs a new `expires_at` after the reopening.
         """
         etag = require_etag(etag, "vacancy")
         current = self.records.get(job_id, with_vectors=True)
         self._own_only(current)
-        doc = dict(current.source)
-        if doc.get("status") not in ("filled", "closed"):
-            raise Conflict(f"only a filled or closed vacancy can be reopened (this one is {doc.get('status')})")
+        doc = lifecycle.as_read(current.source, local_today(self.tz))  # past its expiry: expired, swept or not
+        if doc.get("status") not in ("filled", "closed", "expired"):
+            raise Conflict(f"only a filled, closed or expired vacancy can be reopened (this one is "
+                           f"{doc.get('status')})")
         filled = doc.get("filled") or 0
         if openings <= filled:
             raise ValidationFailed.on_field("openings", f"must be more than the {filled} openings already filled")
         moment = self._reopen_time(doc, at)
+        day = date.fromisoformat(moment[:10])
+        expiry = expires_at or lifecycle.calendar_day(doc.get("expires_at"))
+        if expiry is not None and expiry < day:
+            raise ValidationFailed.on_field("expires_at", f"the vacancy expired on {expiry.isoformat()}: give a new "
+                                                          f"expires_at on or after {day.isoformat()}")
         before = doc.get("openings") or 1
+        history = lifecycle.status_event(doc, moment, "open", reason, self.principal.token_id)
+        gaps = lifecycle.closed_gap(doc, day)
         for name in ("closed_at", "close_reason", "closed_by"):
             doc.pop(name, None)
-        reopenings = [*(doc.get("reopenings") or []), {"at": moment, "openings": openings, "added": openings - before}]
+        reopenings = [*(doc.get("reopenings") or []),
+                      {"at": moment, "openings": openings, "added": openings - before, "kind": "reopen"}]
         doc.update(status="open", openings=openings, reopened_at=moment, updated_at=now_iso(), reopen_reason=reason,
-                   posted_openings=doc.get("posted_openings") or before, reopenings=reopenings)
+                   posted_openings=doc.get("posted_openings") or before, reopenings=reopenings,
+                   status_history=history, closed_periods=gaps,
+                   **({"expires_at": expiry.isoformat()} if expiry is not None else {}))
         return self.records.repo.replace(job_id, doc, etag=etag)
 
     def _reopen_time(self, doc: Document, at: datetime | None) -> str:

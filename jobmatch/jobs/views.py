@@ -80,7 +80,8 @@ def close_job(data: dict[str, Any], job_id: str) -> Any:
 @blp.doc(**PATCH_DOC)
 @blp.response(200, JobOut)
 def reopen_job(data: dict[str, Any], job_id: str) -> Any:
-    """Open a filled or closed vacancy again with more openings (409 if it is not filled or closed)."""
+    """Open a filled, closed or expired vacancy again with more openings (409 if it is open or a draft); an
+    expired one needs a new `expires_at`."""
     stored = _service().reopen(job_id, openings=data["openings"], reason=data["reason"], at=data["at"],
-                              etag=if_match())
+                              expires_at=data["expires_at"], etag=if_match())
     return with_etag(stored, stored.source)

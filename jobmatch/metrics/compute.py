@@ -44,10 +44,14 @@ def derive(counts: Mapping[str, Any], labour_force: Mapping[str, Any] | None = N
     values: dict[str, Any] = {key: counts.get(key) for key in (
         "new_jobseekers", "active_jobseekers", "registered_unemployed", "new_vacancies", "new_openings",
         "open_vacancies", "open_openings", "referrals", "placements", "vacancies_filled", "pwd_registered",
-        "pwd_placements")}
+        "pwd_placements", "placements_insured")}
     values["placement_rate"] = ratio(counts.get("placements"), counts.get("active_jobseekers"))
     values["referral_success_rate"] = ratio(counts.get("placements"), counts.get("referrals"))
-    values["vacancy_fill_rate"] = ratio(counts.get("placements"), counts.get("open_openings"))
+    # By group, hires into the group's vacancies (placements_by_vacancy); for the province the same as placements.
+    values["vacancy_fill_rate"] = ratio(counts.get("placements_by_vacancy", counts.get("placements")),
+                                        counts.get("open_openings"))
+    values["insured_share_placements"] = ratio(counts.get("placements_insured"),
+                                               counts.get("placements_insurance_known"))
     values["median_days_to_placement"] = median_from_counts(counts.get("days_to_placement") or {})
     values["median_days_to_fill"] = median_from_counts(counts.get("days_to_fill") or {})
     values["trained_share_jobseekers"] = ratio(counts.get("active_trained"), counts.get("active_jobseekers"))

@@ -7,6 +7,7 @@ holding a degree or certificate of elementary vocational level (sơ cấp) or ab
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -36,14 +37,18 @@ INDICATORS: tuple[Indicator, ...] = (
               "reopening a vacancy in the period (counted in the month of the reopening)."),
     Indicator("open_vacancies", "Vị trí việc làm đang mở", "Open vacancies",
               "Vacancies posted on or before the period's last day, and neither closed nor expired (past `expires_at`) "
-              "before its first day; an expired vacancy closes on its expiry date, not on the day it is swept."),
+              "before its first day; an expired vacancy closes on its expiry date, not on the day it is swept. A "
+              "vacancy reopened later is not open in the months that lie wholly between its close and the "
+              "reopening (`closed_periods`)."),
     Indicator("open_openings", "Chỉ tiêu tuyển dụng đang mở", "Open openings",
-              "Openings of the open vacancies."),
+              "Openings of the open vacancies as they stood on the period's last day (openings added by a later "
+              "reopening are not counted)."),
     Indicator("referrals", "Lượt giới thiệu", "Referrals",
               "Referrals of a jobseeker to a vacancy (stage 'referred') made in the period."),
     Indicator("placements", "Số người được tuyển", "Placements", "Hires recorded with a hire date in the period."),
     Indicator("placement_rate", "Tỷ lệ người tìm việc được tuyển", "Placement rate (hires per active jobseeker)",
-              "Placements ÷ active registered jobseekers.", "share"),
+              "Placements ÷ active registered jobseekers. By group, both sides are counted by the person; not given "
+              "by occupation or industry, where placements are counted by the vacancy.", "share"),
     Indicator("referral_success_rate", "Tỷ lệ giới thiệu thành công", "Hires per referral",
               "Placements (hires dated in the period) ÷ referrals made in the period. A flow ratio, not a cohort: "
               "a hire may follow a referral made in an earlier month.", "share"),
@@ -52,7 +57,18 @@ INDICATORS: tuple[Indicator, ...] = (
               "last opening in time, even if recorded earlier or later than others (a reopened vacancy filled again "
               "counts again)."),
     Indicator("vacancy_fill_rate", "Tỷ lệ lấp đầy chỉ tiêu", "Vacancy fill rate",
-              "Placements ÷ open openings.", "share"),
+              "Placements ÷ open openings. By group, both sides are counted by the vacancy (its commune, area, "
+              "training level, occupation, industry): hires into the group's vacancies ÷ their open openings.",
+              "share"),
+    Indicator("placements_insured", "Số người được tuyển vào việc làm có BHXH",
+              "Placements into jobs with social insurance",
+              "Placements in the period into vacancies whose employer pays compulsory social insurance (the "
+              "vacancy's `social_insurance`, as it was at referral)."),
+    Indicator("insured_share_placements", "Tỷ lệ người được tuyển vào việc làm có BHXH",
+              "Share of placements into jobs with social insurance",
+              "Placements into insured jobs ÷ placements into vacancies that state whether they are insured (those "
+              "that do not are left out of both). A register figure about the centre's placements, not the share "
+              "of the labour force covered by social insurance the 60% target refers to.", "share"),
     Indicator("median_days_to_placement", "Số ngày trung vị đến khi có việc", "Median days to placement",
               "Median of (hire date − registration date) over the period's placements.", "days"),
     Indicator("median_days_to_fill", "Số ngày trung vị để tuyển đủ", "Median days to fill",
@@ -70,7 +86,8 @@ INDICATORS: tuple[Indicator, ...] = (
               "months; the 58% target's definition).", "share"),
     Indicator("trained_share_placements", "Tỷ lệ người được tuyển qua đào tạo có bằng, chứng chỉ",
               "Share of placements trained with a degree or certificate",
-              "Placements of people with sơ cấp or higher ÷ placements.", "share"),
+              "Placements of people trained with a degree or certificate when referred (training level, or a "
+              "recorded certificate's level, sơ cấp or higher, as for jobseekers) ÷ placements.", "share"),
     Indicator("pwd_registered", "Người khuyết tật đang đăng ký", "Registered people with disabilities",
               "Active registered jobseekers who consented to record a disability and have one."),
     Indicator("pwd_placements", "Người khuyết tật được tuyển", "Placements of people with disabilities",
@@ -90,22 +107,35 @@ INDICATORS: tuple[Indicator, ...] = (
 )
 BY_KEY = {i.key: i for i in INDICATORS}
 
-# Dimensions and the field each index groups by (None: the dimension does not apply to that index).
+# Dimensions and the field each index groups by (None: the dimension does not apply to that index). Placements
+# are grouped twice: by the person (`placements`, against jobseekers) and by the vacancy (`placements_by_vacancy`,
+# against its openings), so that each rate divides counts of one population.
 DIMENSIONS: dict[str, dict[str, str | None]] = {
     "commune": {"workers": "residence.commune_code", "jobs": "workplace.commune_code",
-                "placements": "worker.commune_code"},
+                "placements": "worker.commune_code", "placements_by_vacancy": "job.commune_code"},
     "district": {"workers": "residence.legacy.district_code", "jobs": "workplace.legacy.district_code",
-                 "placements": "worker.district_code"},
-    "urban_rural": {"workers": "residence.urban", "jobs": "workplace.urban", "placements": "worker.urban"},
-    "gender": {"workers": "gender", "jobs": None, "placements": "worker.gender"},
-    "age_band": {"workers": "birth_year", "jobs": None, "placements": "worker.birth_year"},
-    "ethnicity": {"workers": "ethnicity", "jobs": None, "placements": "worker.ethnicity"},
+                 "placements": "worker.district_code", "placements_by_vacancy": "job.district_code"},
+    "urban_rural": {"workers": "residence.urban", "jobs": "workplace.urban", "placements": "worker.urban",
+                    "placements_by_vacancy": "job.urban"},
+    "gender": {"workers": "gender", "jobs": None, "placements": "worker.gender", "placements_by_vacancy": None},
+    "age_band": {"workers": "birth_year", "jobs": None, "placements": "worker.birth_year",
+                 "placements_by_vacancy": None},
+    "ethnicity": {"workers": "ethnicity", "jobs": None, "placements": "worker.ethnicity",
+                  "placements_by_vacancy": None},
     "training_level": {"workers": "training_level", "jobs": "min_training_level",
-                       "placements": "worker.training_level"},
+                       "placements": "worker.training_level", "placements_by_vacancy": "job.training_level"},
     "occupation_major": {"workers": "desired_occupation_groups", "jobs": "occupation.major",
-                         "placements": "job.occupation_major"},
-    "industry": {"workers": None, "jobs": "industry", "placements": "job.industry"},
+                         "placements": "job.occupation_major", "placements_by_vacancy": "job.occupation_major"},
+    "industry": {"workers": None, "jobs": "industry", "placements": "job.industry",
+                 "placements_by_vacancy": "job.industry"},
 }
 AGE_BANDS: tuple[tuple[str, int, int | None], ...] = (("15-24", 15, 24), ("25-34", 25, 34), ("35-44", 35, 44),
                                                        ("45-54", 45, 54), ("55+", 55, None))
 TRAINED_LEVELS = ("so_cap", "trung_cap", "cao_dang", "dai_hoc", "sau_dai_hoc")
+
+
+def is_trained(worker: dict[str, Any]) -> bool:
+    """Tell whether a person is trained with a degree or certificate (GSO): training level or a recorded
+    certificate's level sơ cấp or higher — the rule of `trained_share_jobseekers`, kept on placements."""
+    levels = [worker.get("training_level"), *((c or {}).get("level") for c in worker.get("certificates") or [])]
+    return any(level in TRAINED_LEVELS for level in levels)

@@ -40,6 +40,7 @@ COMPLEMENTS: dict[str, tuple[str, str]] = {
     "active_never_trained": ("active_jobseekers", "active_trained_any"),
     "placements_untrained": ("placements", "placements_trained"),
     "pwd_not_employed": ("pwd_base", "pwd_employed"),
+    "placements_uninsured": ("placements_insurance_known", "placements_insured"),
 }
 
 # What every derived indicator is computed from (raw counts of jobmatch.metrics.service and COMPLEMENTS).
@@ -47,7 +48,8 @@ COMPLEMENTS: dict[str, tuple[str, str]] = {
 DERIVED_INPUTS: dict[str, tuple[str, ...]] = {
     "placement_rate": ("placements", "active_jobseekers"),
     "referral_success_rate": ("placements", "referrals"),
-    "vacancy_fill_rate": ("placements", "open_openings"),
+    "vacancy_fill_rate": ("placements", "placements_by_vacancy", "open_openings"),
+    "insured_share_placements": ("placements_insured", "placements_insurance_known", "placements_uninsured"),
     "median_days_to_placement": ("placements",),
     "median_days_to_fill": ("vacancies_filled",),
     "trained_share_jobseekers": ("active_trained", "active_jobseekers", "active_untrained"),

@@ -8,6 +8,7 @@ derived from them, are hidden before anything leaves (jobmatch.metrics.disclosur
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, timedelta
 from typing import Any
 
@@ -16,6 +17,7 @@ from indexer.naming import alias_name
 from jobmatch.metrics import disclosure
 from jobmatch.metrics.compute import derive
 from jobmatch.metrics.definitions import AGE_BANDS, DIMENSIONS, TRAINED_LEVELS
+from jobmatch.records.vocab import GENDERS, TRAINING_LEVELS
 
 Document = dict[str, Any]
 Counted = tuple[dict[str, Any], dict[str, dict[str, Any]]]  # (whole province, per group)
@@ -97,7 +99,7 @@ def job_counts(p: Period) -> dict[str, Document]:
     return {
         "new_vacancies": _all(p.within("posted_at"), none=(draft,)),
         "open_vacancies": _all(p.by_end("posted_at"), none=(draft, p.before_start("closed_at"),
-                                                           p.before_start("expires_at"))),
+                                                           p.before_start("expires_at"), p.covers("closed_periods"))),
     }
 
 
@@ -107,10 +109,49 @@ def placement_counts(p: Period) -> dict[str, Document]:
     return {
         "referrals": p.within("referred_at"),
         "placements": hired,
-        "placements_trained": _all(hired, {"terms": {"worker.training_level": list(TRAINED_LEVELS)}}),
+        # `worker.trained` (level or certificate) since placements v2; older ones carry the level only.
+        "placements_trained": _all(hired, _any({"term": {"worker.trained": True}}, _all(
+            {"terms": {"worker.training_level": list(TRAINED_LEVELS)}},
+            none=({"exists": {"field": "worker.trained"}},)))),
         "pwd_placements": _all(hired, {"term": {"worker.has_disability": True}}),
         "vacancies_filled": _all(hired, {"term": {"filled_vacancy": True}}),
+        "placements_insured": _all(hired, {"term": {"job.social_insurance": True}}),
+        "placements_insurance_known": _all(hired, {"exists": {"field": "job.social_insurance"}}),
     }
+
+
+JOB_COUNTS = ("new_vacancies", "open_vacancies", "new_openings", "open_openings")
+BY_VACANCY = ("placements_by_vacancy", "vacancies_filled", "days_to_fill")  # grouped by the vacancy's attribute
+DAY_COUNTS = ("days_to_placement", "days_to_fill")
+# Groups every table shows, even when nobody is in one (0, not missing); other dimensions show what occurs.
+KNOWN_GROUPS: dict[str, tuple[str, ...]] = {
+    "training_level": TRAINING_LEVELS, "gender": GENDERS, "urban_rural": ("urban", "rural"),
+    "age_band": tuple(key for key, _, _ in AGE_BANDS)}
+
+
+def complete_groups(dimension: str, grouped: dict[str, dict[str, Any]],
+                    names: dict[str, Sequence[str]]) -> dict[str, dict[str, Any]]:
+    """Return the groups with every count their dimension applies to: 0 where a group has nobody (a group seen
+    in one index only, or a known value nobody has), missing (null) where the dimension does not apply to the
+    count's index (vacancies by gender). Pure."""
+    complete = {key: dict(counts) for key, counts in grouped.items()}
+    for key in KNOWN_GROUPS.get(dimension, ()):
+        complete.setdefault(key, {})
+    for counts in complete.values():
+        for index, counted in names.items():
+            if DIMENSIONS[dimension][index] is None:
+                continue
+            for name in counted:
+                counts.setdefault(name, {} if name in DAY_COUNTS else 0)
+    return complete
+
+
+def later_openings(p: Period) -> Document:
+    """The `later` aggregation: openings added by reopenings after the period's last day. Open openings as they
+    stood on the last day are the current openings minus these, so a reopening never changes a past month."""
+    return {"later": {"nested": {"path": "reopenings"}, "aggs": {"after": {
+        "filter": {"bool": {"must_not": [p.by_end("reopenings.at")]}},
+        "aggs": {"added": {"sum": {"field": "reopenings.added"}}}}}}}
 
 
 def _grouping(dimension: str, index: str, year: int) -> Document | None:
@@ -153,10 +194,15 @@ def published(total: dict[str, Any], grouped: dict[str, dict[str, Any]], *, labo
     total_values, total_suppressed = disclosure.hide(derive(total, labour_force), hidden_total)
     hidden = disclosure.suppress_groups({key: disclosure.with_complements(c) for key, c in grouped.items()}, k,
                                         shown_totals=set(total_counts) - hidden_total)
+    # Placements grouped by the vacancy (occupation, industry) are not the people counted as active jobseekers.
+    by_person = group_by is None or str(DIMENSIONS[group_by]["placements"]).startswith("worker.")
     groups = []
     for key, counts in sorted(grouped.items()):
         area = key if group_by == "urban_rural" else "none"
-        values, suppressed = disclosure.hide(derive(counts, labour_force, area), hidden[key])
+        derived = derive(counts, labour_force, area)
+        if not by_person:
+            derived["placement_rate"] = None
+        values, suppressed = disclosure.hide(derived, hidden[key])
         groups.append({"key": key, "values": values, "suppressed": suppressed})
     return {"total": total_values, "total_suppressed": total_suppressed, "groups": groups,
             "disclosure": disclosure.describe(k)}
@@ -201,12 +247,30 @@ class MetricsService:
         results.append(self._jobs(jobs, group_by, year, period))
         placements = placement_counts(period)
         results.append(self._placements(placements, group_by, year))
+        if group_by:
+            # Fills and hires into vacancies are counted by the vacancy's group, not the person's.
+            for counts in results[-1][1].values():
+                for name in BY_VACANCY:
+                    counts.pop(name, None)
+            by_vacancy = _grouping(group_by, "placements_by_vacancy", year)
+            if by_vacancy is not None:
+                hired = self._search("placements", {"placements_by_vacancy": placements["placements"],
+                                                    "vacancies_filled": placements["vacancies_filled"]}, by_vacancy,
+                                     values={"days_to_fill": "days_to_fill"},
+                                     extra={"days_to_fill": self._day_counts(placements)["days_to_fill"]})[1]
+                # Its groups add up to the province's placements: the total makes complementary cells apply.
+                results.append(({"placements_by_vacancy": results[-1][0]["placements"]}, hired))
         total: dict[str, Any] = {}
         grouped: dict[str, dict[str, Any]] = {}
         for part_total, part_groups in results:
             total.update(part_total)
             for key, counts in part_groups.items():
                 grouped.setdefault(key, {}).update(counts)
+        if group_by:
+            by_person = [name for name in [*placements, *DAY_COUNTS] if name not in BY_VACANCY]
+            grouped = complete_groups(group_by, grouped, {"workers": list(workers), "jobs": JOB_COUNTS,
+                                                          "placements": by_person,
+                                                          "placements_by_vacancy": BY_VACANCY})
         return {"from": first.isoformat(), "to": last.isoformat(), "group_by": group_by,
                 **published(total, grouped, labour_force=labour_force_for(self.labour_force, year),
                             group_by=group_by, min_cell_size=self.min_cell_size)}
@@ -224,6 +288,7 @@ class MetricsService:
                                "aggs": {"openings": {"sum": {"field": "openings"}}}}}
         nested["reopenings"] = {"nested": {"path": "reopenings"}, "aggs": {"in_period": {
             "filter": period.within("reopenings.at"), "aggs": {"added": {"sum": {"field": "reopenings.added"}}}}}}
+        nested["open_vacancies"]["aggs"].update(later_openings(period))
         group = _grouping(group_by, "jobs", year) if group_by else None
         body: Document = dict(nested)
         if group is not None:
@@ -237,19 +302,24 @@ class MetricsService:
                     "new_openings": int(bucket["new_vacancies"]["posted"]["value"]
                                         + bucket["new_vacancies"]["never_reopened"]["openings"]["value"]
                                         + bucket["reopenings"]["in_period"]["added"]["value"]),
-                    "open_openings": int(bucket["open_vacancies"]["open_openings"]["value"])}
+                    "open_openings": int(bucket["open_vacancies"]["open_openings"]["value"]
+                                         - bucket["open_vacancies"]["later"]["after"]["added"]["value"])}
         groups = {_key(b): read(b) for b in response["groups"]["buckets"]} if group is not None else {}
         return read(response), groups
 
-    def _placements(self, filters: dict[str, Document], group_by: str | None,
-                    year: int) -> Counted:
-        days = {"days_to_placement": {"filter": filters["placements"], "aggs": {"days_to_placement": {
+    @staticmethod
+    def _day_counts(filters: dict[str, Document]) -> Document:
+        # Days counted per value, so that medians are exact (compute.median_from_counts).
+        return {"days_to_placement": {"filter": filters["placements"], "aggs": {"days_to_placement": {
                     "terms": {"field": "days_to_placement", "size": 10_000}}}},
                 "days_to_fill": {"filter": filters["vacancies_filled"], "aggs": {"days_to_fill": {
                     "terms": {"field": "days_to_fill", "size": 10_000}}}}}
+
+    def _placements(self, filters: dict[str, Document], group_by: str | None,
+                    year: int) -> Counted:
         return self._search("placements", filters, _grouping(group_by, "placements", year) if group_by else None,
                             values={"days_to_placement": "days_to_placement", "days_to_fill": "days_to_fill"},
-                            extra=days)
+                            extra=self._day_counts(filters))
 
 
 class DemandSupply:
@@ -266,13 +336,15 @@ class DemandSupply:
         jobs = self.es.search(index=alias_name(self.prefix, "jobs"), size=0, track_total_hits=False,
                               query=job_counts(period)["open_vacancies"],
                               aggs={"occ": {"terms": {"field": "occupation_code", "size": size},
-                                            "aggs": {"openings": {"sum": {"field": "openings"}}}}})
+                                            "aggs": {"openings": {"sum": {"field": "openings"}},
+                                                     **later_openings(period)}}})
         workers = self.es.search(index=alias_name(self.prefix, "workers"), size=0, track_total_hits=False,
                                  query=worker_counts(period)["active_jobseekers"],
                                  aggs={"occ": {"terms": {"field": "desired_occupations", "size": size}}})
         rows: dict[str, Document] = {}
         for bucket in jobs["aggregations"]["occ"]["buckets"]:
-            rows.setdefault(bucket["key"], {"demand": 0, "supply": 0})["demand"] = int(bucket["openings"]["value"])
+            rows.setdefault(bucket["key"], {"demand": 0, "supply": 0})["demand"] = int(
+                bucket["openings"]["value"] - bucket["later"]["after"]["added"]["value"])
         for bucket in workers["aggregations"]["occ"]["buckets"]:
             rows.setdefault(bucket["key"], {"demand": 0, "supply": 0})["supply"] = bucket["doc_count"]
         return [{"occupation_code": code, **values} for code, values in sorted(rows.items())]

@@ -20,7 +20,8 @@ from elasticsearch import helpers
 from indexer.naming import alias_name
 from jobmatch.matching import constraints
 from jobmatch.placements import lifecycle
-from jobmatch.placements.service import BLOCKING, placement_id, snapshot
+from jobmatch.placements.service import BLOCKING, FILLED_REASON, placement_id, snapshot
+from jobmatch.records.lifecycle import status_event
 
 Document = dict[str, Any]
 OUTCOMES = (("hired", 0.38), ("rejected", 0.30), ("withdrawn", 0.14), ("pending", 0.18))
@@ -99,7 +100,8 @@ def documents(planned: list[Planned], jobs: dict[str, Document], workers: dict[s
               seed: int = 2030) -> Iterator[tuple[str, str, Document, str]]:
     """Yield (index kind, doc id, document, op) for events, placements and the changed people and vacancies."""
     rng = random.Random(seed + 1)
-    filled: dict[str, list[tuple[str, str]]] = {}
+    hires: dict[str, list[Document]] = {}
+    placements: list[Document] = []
     for item in planned:
         job, person = jobs[item.job_id], workers[item.worker_id]
         pid = placement_id(item.job_id, item.worker_id)
@@ -120,21 +122,30 @@ def documents(planned: list[Planned], jobs: dict[str, Document], workers: dict[s
         if state["status"] == "hired":
             hired_at = state["hired_at"]
             doc["days_to_placement"] = lifecycle.days_between(person.get("registered_at"), hired_at)
-            filled.setdefault(item.job_id, []).append((pid, hired_at))
-            complete = len(filled[item.job_id]) == (job.get("openings") or 1)
-            doc["filled_vacancy"] = complete
-            if complete:
-                doc["days_to_fill"] = lifecycle.days_between(job.get("posted_at"), hired_at)
+            hires.setdefault(item.job_id, []).append({"placement_id": pid, "hired_at": hired_at})
             before = person.get("employment_status")
             yield "workers", item.worker_id, {"employment_status": "placed", "placed_at": hired_at[:10],
                                               "placement_id": pid, "status_before_placement": before}, "update"
-        yield "placements", pid, doc, "index"
-    for job_id, hires in filled.items():
+        placements.append(doc)
+    # The vacancy fills on the hire that took its last opening in time (lifecycle.fills, as the API does), not on
+    # the one planned last.
+    fills = {job_id: lifecycle.fills(hired, jobs[job_id].get("openings") or 1) for job_id, hired in hires.items()}
+    for doc in placements:
+        result = fills.get(doc["job_id"])
+        if doc["status"] == "hired" and result is not None:
+            doc["filled_vacancy"] = doc["placement_id"] in result["fillers"]
+            if doc["filled_vacancy"]:
+                doc["days_to_fill"] = lifecycle.days_between(jobs[doc["job_id"]].get("posted_at"), doc["hired_at"])
+        yield "placements", doc["placement_id"], doc, "index"
+    for job_id, result in fills.items():
         job = jobs[job_id]
-        update: Document = {"filled_by": [pid for pid, _ in hires], "filled": len(hires)}
-        if len(hires) >= (job.get("openings") or 1):
-            update.update(status="filled", filled_at=hires[-1][1][:10], closed_at=hires[-1][1],
-                          close_reason="all openings filled by placements", closed_by="demo")
+        update: Document = {"filled_by": result["order"], "filled": len(result["order"]),
+                            "hires": sorted(hires[job_id], key=lambda h: result["order"].index(h["placement_id"]))}
+        if result["filled"]:
+            filler_at = result["filled_at"]
+            update.update(status="filled", filled_at=filler_at[:10], closed_at=filler_at, close_reason=FILLED_REASON,
+                          closed_by="demo",
+                          status_history=status_event(job, filler_at, "filled", FILLED_REASON, "demo"))
         yield "jobs", job_id, update, "update"
 
 
@@ -152,7 +163,7 @@ def write(es: Any, prefix: str, *, today: date, seed: int = 2030) -> dict[str, i
         return {"referrals": existing, "hires": hires}
     fields = ["job_id", "employer_id", "status", "posted_at", "expires_at", "openings", "occupation_code",
               "occupation", "industry", "workplace", "certificates", "accommodations", "physical_demands",
-              "closed_at"]
+              "closed_at", "min_training_level", "social_insurance"]
     jobs = {h["_id"]: h["_source"] for h in helpers.scan(es, index=alias_name(prefix, "jobs"), _source=fields,
                                                          query={"query": {"term": {"source": "demo"}}})}
     people = {h["_id"]: h["_source"] for h in helpers.scan(

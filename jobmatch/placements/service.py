@@ -22,7 +22,9 @@ from indexer.naming import alias_name
 from jobmatch.auth.tokens import Principal
 from jobmatch.errors import Conflict, Forbidden, NotFound, PreconditionFailed, ValidationFailed
 from jobmatch.matching import constraints
+from jobmatch.metrics.definitions import is_trained
 from jobmatch.placements import lifecycle
+from jobmatch.records.lifecycle import status_event
 from jobmatch.records.repository import Page, Repository, Stored, parse_etag, require_etag
 from jobmatch.records.service import now_iso
 
@@ -66,12 +68,16 @@ def snapshot(job: Document, worker: Document) -> Document:
                    "urban": residence.get("urban"), "gender": worker.get("gender"),
                    "birth_year": worker.get("birth_year"), "ethnicity": worker.get("ethnicity"),
                    "training_level": worker.get("training_level"),
+                   "trained": is_trained(worker),
                    "has_disability": bool(worker.get("has_disability")),
                    "priority_groups": worker.get("priority_groups") or [],
                    "registered_at": worker.get("registered_at")},
         "job": {"occupation_code": job.get("occupation_code"),
                 "occupation_major": (job.get("occupation") or {}).get("major"), "industry": job.get("industry"),
-                "commune_code": workplace.get("commune_code"), "posted_at": job.get("posted_at")},
+                "commune_code": workplace.get("commune_code"),
+                "district_code": (workplace.get("legacy") or {}).get("district_code"),
+                "urban": workplace.get("urban"), "training_level": job.get("min_training_level"),
+                "social_insurance": job.get("social_insurance"), "posted_at": job.get("posted_at")},
     }
 
 
@@ -296,6 +302,9 @@ class PlacementService:
             if result["filled_by"] and (status in ("open", "filled") or by_fill or completes):
                 filler_at = result["filled_at"]
                 updated.update(status="filled", filled_at=lifecycle.day_of(filler_at).isoformat())
+                if status != "filled":
+                    updated["status_history"] = status_event(job, filler_at, "filled", FILLED_REASON,
+                                                             self.principal.token_id)
                 if by_fill or not job.get("closed_at"):
                     # Closed by the fill: the close moves with it, so no hire is dated after the close.
                     updated.update(closed_at=filler_at, close_reason=FILLED_REASON,

@@ -33,7 +33,7 @@ EXPIRED_REASON = "expired: past expires_at"
 SWEEP_BATCH = 500
 
 
-def _day(value: Any) -> date | None:
+def calendar_day(value: Any) -> date | None:
     """Return the calendar date of a stored date or local date-time string (its first ten characters)."""
     if not value:
         return None
@@ -47,26 +47,44 @@ def vacancy_expiry(job: Mapping[str, Any], today: date) -> date | None:
     """Return the expiry date if an open vacancy is past it on `today` (open through its `expires_at` day)."""
     if job.get("status") != "open" or job.get("closed_at"):
         return None
-    expires = _day(job.get("expires_at"))
+    expires = calendar_day(job.get("expires_at"))
     return expires if expires is not None and expires < today else None
 
 
-def expired_fields(expires: date) -> Document:
-    """Return the fields that close a vacancy as expired on its expiry date."""
+def status_event(record: Mapping[str, Any], at: str, to: str, reason: str | None, by: str | None) -> list[Document]:
+    """Return a vacancy's `status_history` extended by a change from its current status to `to` at `at`."""
+    return [*(record.get("status_history") or []),
+            {"at": at, "from": record.get("status"), "to": to, "reason": reason, "by": by}]
+
+
+def expired_fields(job: Mapping[str, Any], expires: date) -> Document:
+    """Return the fields that close a vacancy as expired on its expiry date, its history extended."""
     return {"status": "expired", "closed_at": expires.isoformat(), "close_reason": EXPIRED_REASON,
-            "closed_by": SYSTEM_ACTOR}
+            "closed_by": SYSTEM_ACTOR,
+            "status_history": status_event(job, expires.isoformat(), "expired", EXPIRED_REASON, SYSTEM_ACTOR)}
 
 
 def as_read(job: Mapping[str, Any], today: date) -> Document:
     """Return the vacancy as it stands on `today`: expired if past its expiry though not yet swept."""
     expires = vacancy_expiry(job, today)
-    return {**job, **expired_fields(expires)} if expires else dict(job)
+    return {**job, **expired_fields(job, expires)} if expires else dict(job)
+
+
+def closed_gap(job: Mapping[str, Any], reopened: date) -> list[Document]:
+    """Return a reopened vacancy's `closed_periods` extended by the days it was closed: from the day after its
+    close (or expiry, or fill) — a vacancy counts as open on its closing day, as it does when never reopened —
+    to the day before the reopening. Closed and reopened within a day or two: no gap."""
+    periods = [dict(p) for p in job.get("closed_periods") or []]
+    closed = calendar_day(job.get("closed_at")) or calendar_day(job.get("filled_at"))
+    if closed is not None and closed + timedelta(days=1) < reopened:
+        periods.append({"gte": (closed + timedelta(days=1)).isoformat(), "lt": reopened.isoformat()})
+    return periods
 
 
 # --- jobseekers ---------------------------------------------------------------------------------------------
 def last_contact(worker: Mapping[str, Any]) -> date | None:
     """Return the latest of last_contact_at, registered_at and placed_at."""
-    days = [d for d in (_day(worker.get(f)) for f in ("last_contact_at", "registered_at", "placed_at")) if d]
+    days = [d for d in (calendar_day(worker.get(f)) for f in ("last_contact_at", "registered_at", "placed_at")) if d]
     return max(days) if days else None
 
 
@@ -105,7 +123,7 @@ def reactivated_fields(worker: Mapping[str, Any], today: date, reason: str, acto
     before (active again from today), the contact is today, and both dates stay in the history."""
     periods = [dict(p) for p in worker.get("inactive_periods") or []]
     if periods and "lt" not in periods[-1]:
-        start = _day(periods[-1].get("gte"))
+        start = calendar_day(periods[-1].get("gte"))
         if start is not None and start >= today:  # lapsed and reactivated the same day: an empty period
             periods.pop()
         else:
@@ -150,7 +168,7 @@ def expire_vacancies(es: Any, prefix: str, today: date) -> int:
     for doc_id, doc, term, seq in _scan(es, alias, query):
         expires = vacancy_expiry(doc, today)
         if expires:
-            updates.append((doc_id, {**expired_fields(expires), "updated_at": now_iso()}, term, seq))
+            updates.append((doc_id, {**expired_fields(doc, expires), "updated_at": now_iso()}, term, seq))
     return _save(es, alias, updates)
 
 

@@ -199,8 +199,11 @@ class RecordService:
         return self.repo.get(doc_id, with_vectors=with_vectors)
 
     def patch(self, doc_id: str, changes: Mapping[str, Any], *, etag: str | None, actor: str | None,
-              allowed: Callable[[Stored], None] | None = None) -> Stored:
-        """Apply top-level field changes guarded by the ETag the caller read; the merged record is re-validated."""
+              allowed: Callable[[Stored], None] | None = None,
+              amend: Callable[[Document, Document], None] | None = None) -> Stored:
+        """Apply top-level field changes guarded by the ETag the caller read; the merged record is re-validated.
+
+        `amend(current, new)` may add system fields to the new version (a dated event of the change)."""
         etag = require_etag(etag)
         current = self.repo.get(doc_id, with_vectors=True)
         if allowed:
@@ -215,18 +218,25 @@ class RecordService:
         data = validate(self.spec.schema, merged)
         self.complete(data, current.source)
         doc = self.build_embedded(data, doc_id=doc_id, current=current, actor=actor)
+        if amend:
+            amend(current.source, doc)
         return self.repo.replace(doc_id, doc, etag=etag)
 
-    def close(self, doc_id: str, *, reason: str, actor: str | None, updates: Document | None = None,
+    def close(self, doc_id: str, *, reason: str, actor: str | None,
+              updates: Document | Callable[[Document, str], Document] | None = None,
               allowed: Callable[[Stored], None] | None = None) -> Stored:
-        """Mark a record closed with a reason; closing a closed record changes nothing."""
+        """Mark a record closed with a reason; closing a closed record changes nothing.
+
+        `updates` are more fields to set, or a function of the record and the closing time returning them."""
         current = self.repo.get(doc_id, with_vectors=True)
         if allowed:
             allowed(current)
         if current.source.get("closed_at"):
             return current
         # closed_at is a business time (local with offset); updated_at stays UTC bookkeeping (jobmatch.clock)
-        doc = {**current.source, **(updates or {}), "closed_at": local_now_iso(self.tz), "close_reason": reason,
+        closed_at = local_now_iso(self.tz)
+        extra = updates(current.source, closed_at) if callable(updates) else updates or {}
+        doc = {**current.source, **extra, "closed_at": closed_at, "close_reason": reason,
                "closed_by": actor, "updated_at": now_iso()}
         return self.repo.replace(doc_id, doc, etag=current.etag)
 

@@ -33,15 +33,20 @@ Document = dict[str, Any]
 TREND_MONTHS = 12
 IMBALANCE = 2.0  # demand at least twice the supply is a shortage; supply at least twice the demand a surplus
 MIN_SIZE = 3  # below this many openings or people an occupation is too small to call
-# Raised when the report's shape changes (2: official-figure targets, forecasts): older stored reports are
+# Raised when the report's shape changes (2: official-figure targets, forecasts; 3: insured placements, openings
+# as of the month): older stored reports are
 # refused with the rebuild command, and `report --only-missing` rebuilds them.
-REPORT_FORMAT = 2
+REPORT_FORMAT = 3
 NOTES = (
     "Trained = holding a degree or certificate of elementary vocational level (sơ cấp) or above, as in the GSO "
     "labour force survey; short courses without a certificate do not count.",
     "The registered unemployment rate counts people registered with the employment service; it is not the "
     "survey-based unemployment rate the 2030 targets refer to, and is usually lower.",
-    "Vacancy counts use each vacancy's current openings; a reopened vacancy counts as open from its first posting.",
+    "Vacancy counts use the openings as they stood in the month: openings added by reopening a vacancy count as "
+    "new in the month of the reopening, and a month wholly between a vacancy's close and its reopening does not "
+    "count it open, so a past month's figures never change after the fact.",
+    "Placements into jobs with social insurance count the vacancy's stated social insurance (BHXH); they describe "
+    "the centre's placements, not the labour force's coverage that the 60% target refers to.",
     "Communes are those in force since 1 July 2025; `district` groupings use the pre-reform districts.",
 )
 

@@ -18,7 +18,6 @@ from marshmallow import Schema, fields
 from jobmatch.auth.guard import roles
 from jobmatch.extensions import state
 from jobmatch.http import XLSX_MIMETYPE, csv_download, xlsx_download
-from jobmatch.metrics.definitions import BY_KEY
 from jobmatch.metrics.disclosure import MARKER
 from jobmatch.records.fields import choice
 from jobmatch.reports import render
@@ -30,13 +29,17 @@ blp = Blueprint("reports", __name__, url_prefix="/api/v1/reports", description="
 pages = FlaskBlueprint("report_pages", __name__)
 TREND_KEYS = ("new_jobseekers", "registered_unemployed", "new_openings", "placements", "placement_rate",
               "referral_success_rate", "vacancy_fill_rate", "trained_share_jobseekers", "pwd_employment_rate",
-              "median_days_to_placement")
+              "insured_share_placements", "median_days_to_placement")
 
 
 # Columns Excel must keep as text: occupation codes such as "0110" lose their leading zero as numbers.
-XLSX_TEXT_COLUMNS = ("section", "key", "label_vi", "label_en", "unit", "status", "definition")
-FORMATS = ("JSON by default; `format=csv`: UTF-8 with a BOM; `format=xlsx`: one sheet, codes as text. Hidden "
-           "figures are null in JSON and `[c]` in CSV and XLSX.")
+# Months ("2026-10") too: Excel would turn them into dates.
+XLSX_TEXT_COLUMNS = ("section", "key", "month", "label_vi", "label_en", "unit", "status", "source", "definition")
+FORMATS = ("JSON by default; `format=csv`: UTF-8 with a BOM; `format=xlsx`: one sheet, codes as text. CSV and XLSX "
+           "carry every table of the JSON, one `section` per table (indicator, trend, target_2030, "
+           "target_2030_register, occupation_shortage, occupation_surplus, occupation_all, skill_demand, forecast, "
+           "forecast_balance, labour_force, note, report, legend). Hidden figures are null in JSON and `[c]` in CSV "
+           "and XLSX; nothing to compute is null and an empty cell.")
 
 
 class FormatArgs(Schema):
@@ -113,7 +116,9 @@ def report_index() -> Any:
 def report_page(month: str) -> Any:
     """The report of a month as a printable HTML page with trend charts."""
     report = _report(month)
-    html = render_template("report.html", r=report, trend_keys=TREND_KEYS, by_key=BY_KEY, pct=render.percent,
-                           cell=render.cell, trend=render.trend_point, marker=MARKER, line=render.polyline,
-                           bars=render.bars)
+    html = render_template("report.html", r=report, charts=render.trend_charts(report, TREND_KEYS),
+                           forecasts=render.forecast_charts(report), pct=render.percent, fmt=render.formatted,
+                           units={i["key"]: i["unit"] for i in report["indicators"]}, cell=render.cell,
+                           fvalue=lambda row, i: render.formatted_or_marker(render.forecast_value(row, i), "count"),
+                           marker=MARKER, bars=render.bars)
     return Response(html, mimetype="text/html")

@@ -83,7 +83,7 @@ def test_close_removes_sensitive_attributes_from_placements_and_events(es, world
 
     snapshot = raw(es, world["prefix"], "placements", pid)["worker"]
     assert snapshot == {"commune_code": before["commune_code"], "district_code": before["district_code"],
-                        "urban": before["urban"], "training_level": "trung_cap"}
+                        "urban": before["urban"], "training_level": "trung_cap", "trained": True}
     first_event = raw(es, world["prefix"], "placement_events", f"{pid}-0001")
     assert first_event["pair"]["worker"] == snapshot
     # statistics still count the hire: status, dates and days are untouched

@@ -63,6 +63,8 @@ def test_a_vacancy_past_expiry_reads_as_expired_before_and_after_the_sweep(world
     stored = es.get(index=f"{world['prefix']}jobs", id=job["job_id"], source_exclude_vectors=False)["_source"]
     assert (stored["status"], stored["closed_at"], stored["closed_by"]) == ("expired", job["expires_at"],
                                                                             "system:lifecycle")
+    assert stored["status_history"] == [{"at": job["expires_at"], "from": "open", "to": "expired",
+                                         "reason": lifecycle.EXPIRED_REASON, "by": "system:lifecycle"}]
     assert stored.get("embedding")  # a partial update: the vector stays
     still = client.get(f"/api/v1/jobs/{world['current']['job_id']}", headers=headers).get_json()
     assert still["status"] == "open" and "closed_at" not in still  # open through its expiry day
@@ -104,3 +106,67 @@ def test_a_registration_without_contact_lapses_and_can_be_reactivated(world, es)
     again = client.post(f"/api/v1/workers/{body['worker_id']}/reactivate", json={"reason": "x"},
                         headers={**headers, "If-Match": response.headers["ETag"]})
     assert again.status_code == 409
+
+
+def _open(world, day: date) -> tuple[int, int, int]:
+    """(open vacancies, open openings, new openings) of the month of `day`."""
+    first, last = month(day)
+    response = world["client"].get("/api/v1/metrics", query_string={"from": first, "to": last},
+                                   headers=world["headers"])
+    assert response.status_code == 200, response.get_json()
+    total = response.get_json()["total"]
+    return total["open_vacancies"], total["open_openings"], total["new_openings"]
+
+
+def test_an_expired_vacancy_reopens_with_a_new_expiry_and_its_closed_months_stay_closed(world, es):
+    client, headers, today = world["client"], world["headers"], world["today"]
+    posted, expires = today - timedelta(days=200), today - timedelta(days=150)
+    created = client.post("/api/v1/jobs", json=factories.job(
+        world["expired"]["employer_id"], status="open", openings=2, posted_at=posted.isoformat(),
+        expires_at=expires.isoformat()), headers=headers)
+    assert created.status_code == 201, created.get_json()
+    job_id = created.get_json()["job_id"]
+    days = {"posted": posted, "gap": today - timedelta(days=90), "now": today}  # the gap month lies wholly inside
+    before = {name: _open(world, day) for name, day in days.items()}
+    current = client.get(f"/api/v1/jobs/{job_id}", headers=headers)
+    assert current.get_json()["status"] == "expired"
+
+    url, guarded = f"/api/v1/jobs/{job_id}/reopen", {**headers, "If-Match": current.headers["ETag"]}
+    stale = client.post(url, json={"openings": 3, "reason": "tuyển thêm"}, headers=guarded)
+    assert stale.status_code == 422 and "expires_at" in stale.get_json()["errors"]["json"]
+    renewed = (today + timedelta(days=30)).isoformat()
+    response = client.post(url, json={"openings": 3, "reason": "tuyển thêm", "expires_at": renewed}, headers=guarded)
+    assert response.status_code == 200, response.get_json()
+    body = response.get_json()
+    assert (body["status"], body["expires_at"], body["openings"], body["posted_openings"]) == ("open", renewed, 3, 2)
+    assert body["closed_periods"] == [{"gte": (expires + timedelta(days=1)).isoformat(), "lt": today.isoformat()}]
+    history = body["status_history"]
+    assert [(e["from"], e["to"]) for e in history] == [("open", "expired"), ("expired", "open")]
+    assert history[0]["at"] == expires.isoformat() and history[1]["reason"] == "tuyển thêm"
+
+    after = {name: _open(world, day) for name, day in days.items()}
+    # The months before stay as they were: open with its 2 openings at posting, not open in the closed gap;
+    # this month it is open again with 3 openings, 1 of them new.
+    assert after["posted"] == before["posted"] and after["gap"] == before["gap"]
+    assert after["now"] == (before["now"][0] + 1, before["now"][1] + 3, before["now"][2] + 1)
+    closed = client.delete(f"/api/v1/jobs/{job_id}", json={"reason": "đủ người", "status": "closed"},
+                           headers=headers).get_json()
+    assert [e["to"] for e in closed["status_history"]] == ["expired", "open", "closed"]
+
+
+def test_a_change_of_openings_after_the_posting_day_is_dated(world):
+    client, headers, today = world["client"], world["headers"], world["today"]
+    posted = today - timedelta(days=60)
+    created = client.post("/api/v1/jobs", json=factories.job(
+        world["expired"]["employer_id"], status="open", openings=2, posted_at=posted.isoformat(),
+        expires_at=(today + timedelta(days=30)).isoformat()), headers=headers)
+    assert created.status_code == 201, created.get_json()
+    before = {day: _open(world, day) for day in (posted, today)}
+    response = client.patch(f"/api/v1/jobs/{created.get_json()['job_id']}", json={"openings": 5},
+                            headers={**headers, "If-Match": created.headers["ETag"]})
+    assert response.status_code == 200, response.get_json()
+    body = response.get_json()
+    assert body["posted_openings"] == 2 and body["reopenings"][-1]["kind"] == "edit"
+    assert body["reopenings"][-1]["added"] == 3 and body["reopenings"][-1]["at"].startswith(today.isoformat())
+    assert _open(world, posted) == before[posted]  # the posting month keeps its 2 openings
+    assert _open(world, today) == (before[today][0], before[today][1] + 3, before[today][2] + 3)

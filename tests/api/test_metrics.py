@@ -29,6 +29,8 @@ from openpyxl import load_workbook
 from jobmatch.extensions import state
 from jobmatch.http import XLSX_MIMETYPE as XLSX
 from jobmatch.reports.build import generate
+from jobmatch.reports.render import CSV_SECTIONS
+from jobmatch.reports.views import TREND_KEYS
 from tests import factories
 from tests.conftest import auth, isolated_app, issue_tokens
 
@@ -120,9 +122,10 @@ def test_october(api):
     body = api("2026-10-01", "2026-10-31").get_json()
     t = body["total"]
     assert (t["new_jobseekers"], t["active_jobseekers"], t["registered_unemployed"]) == (2, 4, 2)
-    assert (t["new_vacancies"], t["new_openings"], t["open_vacancies"], t["open_openings"]) == (1, 2, 2, 4)
+    # J1 had 1 opening on 31 October: the 2 it was reopened with on 4 November do not reach back into October
+    assert (t["new_vacancies"], t["new_openings"], t["open_vacancies"], t["open_openings"]) == (1, 2, 2, 3)
     assert (t["referrals"], t["placements"], t["vacancies_filled"]) == (2, 1, 1)
-    assert t["placement_rate"] == pytest.approx(0.25) and t["vacancy_fill_rate"] == pytest.approx(0.25)
+    assert t["placement_rate"] == pytest.approx(0.25) and t["vacancy_fill_rate"] == pytest.approx(1 / 3)
     assert (t["median_days_to_placement"], t["median_days_to_fill"]) == (56, 60)
     assert t["trained_share_jobseekers"] == pytest.approx(0.5) and t["trained_share_placements"] == 1.0
     assert (t["pwd_registered"], t["pwd_placements"], t["pwd_employment_rate"]) == (1, 1, 1.0)
@@ -164,7 +167,10 @@ def test_two_months_together(api):
 def test_groups(api):
     urban_rural = {g["key"]: g["values"] for g in api("2026-11-01", "2026-11-30", "urban_rural").get_json()["groups"]}
     assert urban_rural["urban"]["active_jobseekers"] == 2 and urban_rural["urban"]["placements"] == 0
-    assert urban_rural["urban"]["open_openings"] == 4 and urban_rural["urban"]["vacancy_fill_rate"] == 0.0
+    # Fill rates by the vacancy's area: both November hires went into urban vacancies (J1, J2), though the people
+    # hired live in rural communes; dividing by the person's area would give the urban vacancies 0 of 4.
+    assert urban_rural["urban"]["open_openings"] == 4 and urban_rural["urban"]["vacancy_fill_rate"] == 0.5
+    assert urban_rural["rural"]["open_openings"] == 0 and urban_rural["rural"]["vacancy_fill_rate"] is None
     assert urban_rural["rural"]["placements"] == 2 and urban_rural["rural"]["placement_rate"] == 1.0
     assert urban_rural["rural"]["registered_unemployment_rate"] == 0.0  # 0 of the rural labour force of 600
     assert urban_rural["urban"]["registered_unemployment_rate"] == pytest.approx(1 / 400)
@@ -173,11 +179,24 @@ def test_groups(api):
     assert gender["male"]["placements"] == 2 and gender["male"]["open_vacancies"] is None  # no gender on vacancies
     majors = {g["key"]: g["values"] for g in api("2026-10-01", "2026-11-30", "occupation_major").get_json()["groups"]}
     assert (majors["8"]["placements"], majors["5"]["placements"]) == (2, 1)
+    # placements by occupation are counted by the vacancy, jobseekers by what they want: no rate across the two
+    assert majors["8"]["placement_rate"] is None and majors["8"]["vacancy_fill_rate"] is not None
     assert (majors["8"]["new_vacancies"], majors["5"]["new_vacancies"]) == (0, 1)
     ages = {g["key"]: g["values"] for g in api("2026-11-01", "2026-11-30", "age_band").get_json()["groups"]}
     assert ages["25-34"]["active_jobseekers"] == 4  # every test person was born in 1995
     districts = {g["key"]: g["values"] for g in api("2026-10-01", "2026-10-31", "district").get_json()["groups"]}
     assert districts["941"]["active_jobseekers"] == 2 and districts["942"]["active_jobseekers"] == 2
+
+
+def test_every_group_of_a_known_dimension_is_listed_with_zero(api):
+    levels = {g["key"]: (g["values"], g["suppressed"])
+              for g in api("2026-11-01", "2026-11-30", "training_level").get_json()["groups"]}
+    assert {"none", "so_cap", "trung_cap", "cao_dang", "dai_hoc", "sau_dai_hoc"} <= set(levels)
+    nobody, hidden = levels["sau_dai_hoc"]
+    assert not hidden and nobody["active_jobseekers"] == 0 and nobody["new_vacancies"] == 0
+    assert nobody["placements"] == 0 and nobody["placement_rate"] is None  # 0, and nothing to divide
+    gender = {g["key"]: g["values"] for g in api("2026-11-01", "2026-11-30", "gender").get_json()["groups"]}
+    assert gender["other"]["active_jobseekers"] == 0 and gender["other"]["new_vacancies"] is None
 
 
 def test_bad_arguments_name_the_field(api):
@@ -234,12 +253,33 @@ def test_monthly_report_csv_html_and_regeneration(api, november_report, es):
                               headers=auth(api.analyst))
     text = csv_response.get_data(as_text=True)
     assert csv_response.mimetype == "text/csv" and text.startswith("\ufeffsection,key,")
-    assert "indicator,placements,Số người được tuyển,Placements,count,2,1,1,1.0,0,2,," in text
+    assert "indicator,placements,2026-11,Số người được tuyển,Placements,count,2,1,1,1.0,0,2,," in text
     assert "target_2030,disability_employment" in text
+    # Every part of the report's JSON has rows in the CSV (render.CSV_SECTIONS maps each to its sections).
+    report = client.get("/api/v1/reports/monthly/2026-11", headers=auth(api.analyst)).get_json()
+    assert set(report) <= set(CSV_SECTIONS), "give every part of the report JSON rows in the CSV"
+    rows = list(csv.DictReader(io.StringIO(text.lstrip("\ufeff"))))
+    assert {r["section"] for r in rows} >= {"indicator", "trend", "target_2030", "target_2030_register",
+                                            "occupation_all", "skill_demand", "labour_force", "note", "report"}
+    assert sum(r["section"] == "trend" for r in rows) == len(report["trends"]["series"]) * 12
+    placements = {r["month"]: r["value"] for r in rows if r["section"] == "trend" and r["key"] == "placements"}
+    assert [placements[m] for m in ("2026-09", "2026-10", "2026-11")] == ["0", "1", "2"]
+    general = next(r for r in rows if r["section"] == "target_2030" and r["key"] == "unemployment_general")
+    assert (general["value"], general["source"], general["year"]) == (
+        "0.021", "GSO, Điều tra lao động việc làm 2025", "2025")
+    occupation = next(r for r in rows if r["section"] == "occupation_all" and r["key"] == "8153")
+    assert occupation["demand"] == "2" and occupation["supply"] != ""
+    force = next(r for r in rows if r["section"] == "labour_force" and r["key"] == "total")
+    assert (force["value"], force["year"], force["source"]) == ("1000", "2025", "test")
     page = client.get("/reports/2026-11")  # public: province-level aggregates only
     html = page.get_data(as_text=True)
     assert page.status_code == 200 and page.mimetype == "text/html"
-    assert "Báo cáo thị trường lao động tháng 2026-11" in html and html.count("<polyline") == 10
+    assert "Báo cáo thị trường lao động tháng 2026-11" in html
+    for key in TREND_KEYS:  # a chart per trend, with a title, a description and the figures as a table
+        assert f'<svg class="trend" viewBox="0 0 480 250" width="480" height="250" role="img" ' \
+               f'aria-labelledby="t-{key} d-{key}"' in html
+    assert html.count("<desc id=") == html.count('<svg class="trend"') == html.count("Bảng số liệu / data table")
+    assert "mục tiêu 2030 ≥ 40% — không so sánh trực tiếp" in html  # beside the disability register rate only
     assert "đạt / met" in html and "12-month" in html
     reports = f"{november_report.config['TEST_PREFIX']}reports"
     first = es.get(index=reports, id="2026-11")["_source"]["generated_at"]

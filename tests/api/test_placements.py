@@ -420,6 +420,32 @@ def test_a_reopening_in_a_later_month_leaves_the_posting_month_s_new_openings(ap
     assert reopened.status_code == 200, reopened.get_json()
     body = reopened.get_json()
     assert body["posted_openings"] == 1 and body["openings"] == 4
-    assert body["reopenings"] == [{"at": "2025-05-05T08:00:00.000+07:00", "openings": 4, "added": 3}]
+    assert body["reopenings"] == [{"at": "2025-05-05T08:00:00.000+07:00", "openings": 4, "added": 3, "kind": "reopen"}]
     # March keeps the one opening it was posted with; May gains the three added by the reopening
     assert (new_openings(*march), new_openings(*may)) == (before[0] + 1, before[1] + 3)
+
+
+def test_placements_into_insured_jobs_are_counted_from_the_vacancy_as_referred(app, client, world, monkeypatch):
+    monkeypatch.setitem(state(app).settings, "MIN_CELL_SIZE", 1)  # exact arithmetic: nothing hidden
+
+    def totals() -> tuple[int, int, float | None]:
+        response = client.get("/api/v1/metrics", query_string={"from": "2024-02-01", "to": "2024-02-29"},
+                              headers=world["headers"])
+        assert response.status_code == 200, response.get_json()
+        t = response.get_json()["total"]
+        return t["placements"], t["placements_insured"], t["insured_share_placements"]
+
+    assert totals() == (0, 0, None)
+    hired = [("interviewed", "2024-02-05"), ("offered", "2024-02-06"), ("hired", "2024-02-10")]
+    for insured in (True, True, False, None):  # None: the vacancy does not say
+        job = _vacancy(client, world, openings=1, posted_at="2024-01-15", social_insurance=insured)
+        assert job["social_insurance"] is insured
+        person = client.post("/api/v1/workers", json=factories.worker(registered_at="2024-01-02"),
+                             headers=world["headers"]).get_json()["worker_id"]
+        _to(client, world, job["job_id"], person, hired, "2024-02-01")
+    # 2 of the 3 hires into vacancies that state it; the fourth is in the placements but not in the share
+    placements, insured, share = totals()
+    assert (placements, insured) == (4, 2) and share == pytest.approx(2 / 3)
+    bad = client.post("/api/v1/jobs", json=factories.job(world["employer_id"], social_insurance="có"),
+                      headers=world["headers"])
+    assert bad.status_code == 422 and "social_insurance" in bad.get_json()["errors"]["json"]

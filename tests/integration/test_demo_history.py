@@ -8,29 +8,22 @@ from itertools import pairwise
 import pytest
 from elasticsearch import helpers
 
-from jobmatch import demo
-from jobmatch.imports import import_file
 from jobmatch.matching import constraints
 from jobmatch.metrics.service import MetricsService
 from jobmatch.placements import history, lifecycle
-from tests.conftest import isolated_app
+from tests.integration.conftest import DEMO_SEED, DEMO_TODAY
 
-TODAY = date(2026, 11, 1)
-
-
-@pytest.fixture(scope="module")
-def prefix(es, embedder):
-    with isolated_app(es, embedder, "history") as (_, own_prefix):
-        yield own_prefix
+TODAY = DEMO_TODAY
 
 
 @pytest.fixture(scope="module")
-def written(es, embedder, prefix, tmp_path_factory):
-    paths = demo.generate(tmp_path_factory.mktemp("demo"), employers_count=20, jobs_count=150,
-                          workers_count=600, today=TODAY, seed=11)
-    for kind in demo.iter_kinds():
-        assert import_file(paths[kind], kind, es=es, prefix=prefix, embedder=embedder, progress=False).rejected == 0
-    return history.write(es, prefix, today=TODAY, seed=11)
+def prefix(demo_prefix):
+    return demo_prefix  # the session's shared demo load (tests/integration/conftest.py)
+
+
+@pytest.fixture(scope="module")
+def written(demo_written):
+    return demo_written
 
 
 def _all(es, prefix, kind):
@@ -66,7 +59,7 @@ def test_history_follows_the_rules(es, prefix, written):
 
 def test_writing_again_changes_nothing(es, prefix, written):
     before = es.count(index=f"{prefix}placement_events")["count"]
-    again = history.write(es, prefix, today=TODAY, seed=11)
+    again = history.write(es, prefix, today=TODAY, seed=DEMO_SEED)
     assert again == written and es.count(index=f"{prefix}placement_events")["count"] == before
 
 

@@ -103,6 +103,7 @@ def test_complements_of_shares_are_counted():
 def test_every_indicator_depends_on_counts_the_service_computes():
     period = Period(date(2026, 10, 1), date(2026, 10, 31), "Asia/Ho_Chi_Minh")
     raw = {*worker_counts(period), *job_counts(period), *placement_counts(period), "new_openings", "open_openings",
+           "placements_by_vacancy",
            *disclosure.COMPLEMENTS}
     assert set(INPUTS) == {i.key for i in INDICATORS}
     for key, names in INPUTS.items():
