@@ -22,6 +22,10 @@ REQUEST_LINE_OVERHEAD = 32
 MIN_CELL_SIZE_DEFAULT = 5
 # Imported by jobmatch.records.service as the zone of record services built without the app (scripts, tests).
 TIMEZONE_DEFAULT = "Asia/Ho_Chi_Minh"
+# Imported by jobmatch.accounts.service as the sign-in throttling of services built without the app (scripts, tests).
+LOGIN_MAX_FAILURES_PER_USER_DEFAULT = 5
+LOGIN_MAX_FAILURES_PER_IP_DEFAULT = 20
+LOGIN_WINDOW_SECONDS_DEFAULT = 900
 
 
 @dataclass(frozen=True)
@@ -95,6 +99,26 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("JOBSEEKER_LAPSE_DAYS", int, 180,
             "Days without contact (registration, a counsellor's edit, a hire) after which a registration lapses to "
             "inactive: the centre's six-month re-contact rule; a counsellor can reactivate it."),
+    # --- Sign-in of web users (jobmatch/accounts) --------------------------------------------------------
+    Setting("LOGIN_MAX_FAILURES_PER_USER", int, LOGIN_MAX_FAILURES_PER_USER_DEFAULT,
+            "Failed sign-ins for one username within LOGIN_WINDOW_SECONDS after which it is refused (even with the "
+            "right password) until the window passes: guessing stays slow, a user who mistypes is not locked long."),
+    Setting("LOGIN_MAX_FAILURES_PER_IP", int, LOGIN_MAX_FAILURES_PER_IP_DEFAULT,
+            "Failed sign-ins from one client address (an IPv6 /64) within LOGIN_WINDOW_SECONDS after which it is "
+            "refused: stops one client trying many usernames; above the per-user limit so an office behind one "
+            "NAT address is not locked out by a few typos."),
+    Setting("LOGIN_WINDOW_SECONDS", int, LOGIN_WINDOW_SECONDS_DEFAULT,
+            "Seconds over which failed sign-ins count (15 minutes), and at most how long a throttled sign-in waits."),
+    # --- Web application (jobmatch/web) ---------------------------------------------------------------------
+    Setting("WEB_COOKIE_SECURE", bool, True,
+            "Send the session cookie over HTTPS only; false just for local http development and the tests."),
+    Setting("WEB_SESSION_IDLE_MINUTES", int, 60,
+            "Minutes without a request after which a web session ends: a counsellor's desk left unattended."),
+    Setting("WEB_SESSION_MAX_HOURS", int, 12,
+            "Hours after sign-in after which a web session ends however active: one working day, then sign in again."),
+    Setting("WEB_SECRET_KEY", str, None,
+            "Key that signs the forms' CSRF tokens; every worker and host must share it. Unset: a random key per "
+            "process (fine for one process; with several, forms can be refused).", secret=True),
     Setting("TIMEZONE", str, TIMEZONE_DEFAULT,
             "Local time zone: the calendar day and month of events, reports and the scheduler."),
     Setting("LOG_LEVEL", str, "INFO", "Root log level; logs never carry personal data at any level."),
@@ -156,6 +180,12 @@ def load_settings(env: Mapping[str, str] | None = None,
         raise ConfigError(f"TEXT_SEGMENTER: expected pyvi, underthesea or syllables, got {values['TEXT_SEGMENTER']!r}")
     if values["MIN_CELL_SIZE"] < 1:
         raise ConfigError(f"MIN_CELL_SIZE: expected 1 or more, got {values['MIN_CELL_SIZE']}")
+    for name in ("LOGIN_MAX_FAILURES_PER_USER", "LOGIN_MAX_FAILURES_PER_IP", "LOGIN_WINDOW_SECONDS"):
+        if values[name] < 1:
+            raise ConfigError(f"{name}: expected 1 or more, got {values[name]}")
+    for name in ("WEB_SESSION_IDLE_MINUTES", "WEB_SESSION_MAX_HOURS"):
+        if values[name] < 1:
+            raise ConfigError(f"{name}: expected 1 or more, got {values[name]}")
     if not 0 < values["SCHEDULER_LEASE_RETRY_SECONDS"] < values["SCHEDULER_LEASE_TTL_SECONDS"]:
         raise ConfigError("SCHEDULER_LEASE_RETRY_SECONDS must be above 0 and below SCHEDULER_LEASE_TTL_SECONDS")
     if not 256 <= values["MAX_URL_LENGTH"] <= GUNICORN_REQUEST_LINE_LIMIT - REQUEST_LINE_OVERHEAD:

@@ -11,7 +11,7 @@ from flask import Flask
 from config.labour_market import load_labour_force
 from config.matching import load_matching_config
 from config.settings import load_settings
-from jobmatch import docs, errors, http, segmentation
+from jobmatch import docs, errors, http, segmentation, web
 from jobmatch.audit import http as audit_http
 from jobmatch.audit.views import blp as audit_blp
 from jobmatch.auth import guard
@@ -50,7 +50,7 @@ OPENAPI_CONFIG: dict[str, Any] = {
 
 
 def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
-    """Build the app: settings → shared objects → error handlers → auth guard → blueprints → CLI."""
+    """Build the app: settings → shared objects → error handlers → auth guard → blueprints → web app → CLI."""
     settings = load_settings(overrides=overrides)
     logging.basicConfig(level=settings["LOG_LEVEL"], format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     # The transport logs every request URL at INFO (too big, and URLs carry record ids): keep only its errors.
@@ -58,7 +58,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     # error handler logs one line per kind of failure a minute instead (jobmatch.errors).
     logging.getLogger("elastic_transport").setLevel(logging.ERROR)
 
-    app = Flask(__name__)
+    app = Flask(__name__, static_folder=None)  # the web app serves its own static files (jobmatch/web/static)
     app.config.update(settings)
     app.config.update(OPENAPI_CONFIG)
     app.json.ensure_ascii = False  # Vietnamese stays readable in responses
@@ -86,5 +86,6 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
         api.register_blueprint(blueprint)
     app.register_blueprint(docs.bp)
     app.register_blueprint(report_pages)
+    web.init_app(app)  # after every JSON route: its error pages wrap jobmatch.errors' handlers
     app.cli.add_command(jobmatch_cli)
     return app

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,8 @@ from indexer.cli import IndexerContext, make_indices_group
 from indexer.mappings import ModelInfo
 from indexer.pipeline import ImportInterrupted
 from jobmatch import demo
+from jobmatch.accounts.passwords import password_problems
+from jobmatch.accounts.service import AccountService, LoginLimits, User
 from jobmatch.audit.log import AuditLog
 from jobmatch.auth.tokens import ROLES, Principal, TokenStore
 from jobmatch.clock import local_today
@@ -28,6 +31,7 @@ from jobmatch.metrics.disclosure import MARKER
 from jobmatch.placements import history as placement_history
 from jobmatch.placements.service import PlacementService
 from jobmatch.records.refresh import transform_for
+from jobmatch.records.service import record_id
 from jobmatch.reports.build import generate, is_current
 from jobmatch.reports.scheduler import previous_month
 from jobmatch.reports.store import ReportStore, month_range
@@ -265,3 +269,149 @@ def _indexer_context() -> IndexerContext:
 
 
 jobmatch_cli.add_command(make_indices_group(_indexer_context))
+
+
+def _accounts() -> AccountService:
+    app_state = state()
+    return AccountService(app_state.es, app_state.prefix, app_state.tz,
+                          limits=LoginLimits.from_settings(app_state.settings))
+
+
+def _app_error(exc: AppError) -> click.ClickException:
+    """Return the terminal form of a service error: its message and, for bad input, the fields' problems."""
+    detail = f": {json.dumps(exc.errors, ensure_ascii=False)}" if exc.errors else ""
+    return click.ClickException(exc.message + detail)
+
+
+def _password(path: Path | None) -> str:
+    """Return the password from the first line of PATH, or ask for it twice without echoing it."""
+    if path is not None:
+        lines = path.read_text(encoding="utf-8").splitlines()
+        return lines[0] if lines else ""  # only the line end goes: spaces may belong to the password
+    return str(click.prompt("Password", hide_input=True, confirmation_prompt=True))
+
+
+def _user_named(service: AccountService, username: str) -> User:
+    user = service.find(username)
+    if user is None:
+        raise click.ClickException(f"no user {username}")
+    return user
+
+
+password_file_option = click.option(
+    "--password-file", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+    help="Read the password from the first line of this file instead of asking for it.")
+
+
+@jobmatch_cli.group("users")
+def users_group() -> None:
+    """People who sign in to the web application (API tokens stay for machines)."""
+
+
+@users_group.command("create")
+@click.argument("username")
+@click.option("--role", type=click.Choice(ROLES), required=True)
+@click.option("--employer-id", default=None, help="Required for --role employer: the employer the user acts for.")
+@click.option("--display-name", default=None, help="The name shown in the web application.")
+@password_file_option
+def create_user(username: str, role: str, employer_id: str | None, display_name: str | None,
+                password_file: Path | None) -> None:
+    """Create a user; the password is read from --password-file or asked for twice."""
+    try:
+        user = _accounts().create(username, _password(password_file), role, employer_id=employer_id,
+                                  display_name=display_name, actor="cli")
+    except AppError as exc:
+        raise _app_error(exc) from exc
+    click.echo(f"user {user.username} created: user_id={user.user_id} role={user.role}")
+
+
+@users_group.command("reset-password")
+@click.argument("username")
+@password_file_option
+def reset_password(username: str, password_file: Path | None) -> None:
+    """Set a user's password (and lift the throttling of failed sign-ins for the username)."""
+    service = _accounts()
+    user = _user_named(service, username)
+    try:
+        service.set_password(user.user_id, _password(password_file), actor="cli")
+    except AppError as exc:
+        raise _app_error(exc) from exc
+    click.echo(f"password of {user.username} changed")
+
+
+@users_group.command("list")
+def list_users() -> None:
+    """List the users, one a line, tab-separated (never a password hash)."""
+    click.echo("username\trole\temployer_id\tactive\tuser_id\tdisplay_name")
+    for user in _accounts().list_users():
+        click.echo("\t".join([user.username, user.role, user.employer_id or "-", "yes" if user.active else "no",
+                              user.user_id, user.display_name or "-"]))
+
+
+@users_group.command("deactivate")
+@click.argument("username")
+def deactivate_user(username: str) -> None:
+    """Deactivate a user: they can no longer sign in (idempotent)."""
+    service = _accounts()
+    user = service.set_active(_user_named(service, username).user_id, False, actor="cli")
+    click.echo(f"user {user.username} is deactivated")
+
+
+# One demo user per role; the employer one acts for the first demo employer (external id DN00000, jobmatch.demo).
+DEMO_USERS = (("admin", "demo.admin", "Quản trị viên (demo)"), ("counsellor", "demo.counsellor", "Tư vấn viên (demo)"),
+              ("employer", "demo.employer", "Doanh nghiệp (demo)"), ("analyst", "demo.analyst", "Phân tích (demo)"))
+DEMO_EMPLOYER_EXTERNAL_ID = "DN00000"
+
+
+def _demo_passwords(path: Path) -> dict[str, str]:
+    """Return username -> password from a file `users ensure-demo` wrote (role, username, password a line)."""
+    known = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        parts = line.split("\t")
+        if len(parts) == 3 and not line.startswith("#"):
+            known[parts[1]] = parts[2]
+    return known
+
+
+def _new_password(username: str) -> str:
+    while True:
+        password = secrets.token_urlsafe(15)
+        if not password_problems(password, username):
+            return password
+
+
+@users_group.command("ensure-demo")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+def ensure_demo_users(path: Path) -> None:
+    """Keep one demo user per role, with their passwords in PATH (mode 600), for local development: creates
+    missing users, gives a new password to those PATH does not list, and changes nothing when all are there."""
+    service = _accounts()
+    known = _demo_passwords(path) if path.exists() else {}
+    rows, changed = [], []
+    for role, username, display_name in DEMO_USERS:
+        user, password = service.find(username), known.get(username)
+        try:
+            if user is None:
+                password = _new_password(username)
+                employer_id = record_id("emp", DEMO_EMPLOYER_EXTERNAL_ID, demo.SOURCE) if role == "employer" else None
+                service.create(username, password, role, employer_id=employer_id, display_name=display_name,
+                               actor="cli")
+                changed.append(f"{username} created")
+            elif password is None:
+                password = _new_password(username)
+                service.set_password(user.user_id, password, actor="cli")
+                changed.append(f"{username} given a new password")
+        except AppError as exc:
+            hint = " (load the demo data first: flask --app wsgi jobmatch demo)" if role == "employer" else ""
+            raise click.ClickException(f"{exc.message}: {json.dumps(exc.errors, ensure_ascii=False)}{hint}") from exc
+        rows.append(f"{role}\t{username}\t{password}\n")
+    if not changed and path.exists():
+        click.echo(f"{path}: demo users unchanged")
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(fd, 0o600)  # the mode of os.open only applies to a new file; an older one may have been readable
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write("# jobmatch demo users (local development only): role, username, password; tab-separated\n")
+        handle.writelines(rows)
+    click.echo(f"{path}: demo users written ({'; '.join(changed) or 'file rewritten'})")

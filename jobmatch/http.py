@@ -74,6 +74,14 @@ def _require_json_body() -> None:
                                errors={"json": {"_schema": ["must be a JSON object, not null"]}})
 
 
+# The web app's pages (jobmatch.web): stylesheets and scripts from this site only, nothing inline (so injected
+# markup cannot run or restyle anything), forms post only here, and no other site may frame them.
+PAGE_CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
+            "form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
+# Same-origin: a form post carries its Referer (Flask-WTF checks it over HTTPS), other sites still get nothing.
+PAGE_REFERRER_POLICY = "same-origin"
+
+
 def _security_headers(response: Response) -> Response:
     # Responses carry personal data (names, phones in invitation lists): no caching, no sniffing, no framing.
     response.headers.setdefault("X-Content-Type-Options", "nosniff")

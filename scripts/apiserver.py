@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import secrets
 import subprocess
 import sys
 import time
@@ -61,6 +63,17 @@ def tail(path: Path, lines: int = 25) -> str:
     return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
 
 
+def dev_secret_key() -> str:
+    """Return the web forms' signing key of local development (var/run/web-secret-key, mode 600), made once: the
+    workers must share one (WEB_SECRET_KEY), and a key kept across restarts keeps open forms working."""
+    path = RUN / "web-secret-key"
+    if not path.exists():
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_urlsafe(32))
+    return path.read_text().strip()
+
+
 def start() -> int:
     """Start gunicorn in its own session unless it already runs; wait until /readyz says ready."""
     settings = load_settings()
@@ -75,9 +88,10 @@ def start() -> int:
            "--pid", str(PIDFILE), "--access-logfile", str(LOGS / "access.log"), "--error-logfile", str(errlog),
            "--chdir", str(REPO), "wsgi:app"]
     began = time.monotonic()
+    env = {**os.environ, "WEB_SECRET_KEY": settings["WEB_SECRET_KEY"] or dev_secret_key()}
     with open(errlog, "ab") as out:
         proc = subprocess.Popen(cmd, cwd=REPO, stdin=subprocess.DEVNULL, stdout=out, stderr=out,
-                                start_new_session=True)
+                                start_new_session=True, env=env)
     status, body = 0, {}
     node_down_since: float | None = None
     while time.monotonic() - began < READY_TIMEOUT:

@@ -17,10 +17,13 @@ from indexer.mappings import (
     figures,
     jobs,
     leases,
+    login_attempts,
     placement_events,
     placements,
     reports,
     tokens,
+    users,
+    web_sessions,
     workers,
 )
 
@@ -68,6 +71,9 @@ DEFINITIONS: tuple[IndexDefinition, ...] = (
     IndexDefinition("audit", audit.VERSION, audit.build, embedded=False),
     IndexDefinition("leases", leases.VERSION, leases.build, embedded=False),
     IndexDefinition("figures", figures.VERSION, figures.build, embedded=False),
+    IndexDefinition("users", users.VERSION, users.build, embedded=False),
+    IndexDefinition("login_attempts", login_attempts.VERSION, login_attempts.build, embedded=False),
+    IndexDefinition("web_sessions", web_sessions.VERSION, web_sessions.build, embedded=False),
 )
 
 

@@ -9,10 +9,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from elasticsearch import Elasticsearch, helpers
+from elasticsearch import Elasticsearch
 
 from indexer.naming import alias_name
 from jobmatch.records.repository import Page, Repository
+from jobmatch.search.purge import delete_matching
 
 Document = dict[str, Any]
 MAX_IDS = 200  # a page of records at most; longer lists keep the count only beyond this
@@ -95,9 +96,4 @@ class AuditLog:
     def purge(self, retention_days: int, now: datetime | None = None) -> int:
         """Delete entries older than the retention period; return how many were deleted."""
         cutoff = (now or datetime.now(UTC)) - timedelta(days=retention_days)
-        # Scan and bulk-delete: _delete_by_query lives in the reindex module, which not every distribution has.
-        old = helpers.scan(self.es, index=self.alias, _source=False,
-                           query={"query": {"range": {"at": {"lt": cutoff.isoformat()}}}})
-        deleted, _ = helpers.bulk(self.es, ({"_op_type": "delete", "_index": hit["_index"], "_id": hit["_id"]}
-                                            for hit in old), refresh=True, raise_on_error=False)
-        return int(deleted)
+        return delete_matching(self.es, self.alias, {"range": {"at": {"lt": cutoff.isoformat()}}})

@@ -16,6 +16,7 @@ from typing import Any
 from elasticsearch import ConflictError, Elasticsearch, NotFoundError
 
 from indexer.naming import alias_name
+from jobmatch.employers.lookup import require_active_employer
 from jobmatch.errors import NotFound, ValidationFailed
 
 ROLES = ("admin", "counsellor", "employer", "analyst")
@@ -42,8 +43,9 @@ def generate_token() -> str:
     return TOKEN_PREFIX + secrets.token_urlsafe(32)
 
 
-def validate_grant(role: str, employer_id: str | None) -> None:
-    """Check that a role and employer binding make sense together; raise ValidationFailed if not."""
+def grant_problems(role: str, employer_id: str | None) -> dict[str, list[str]]:
+    """Return what is wrong with a role and employer binding, by field (empty when they fit together); shared by
+    API tokens and web users."""
     errors: dict[str, list[str]] = {}
     if role not in ROLES:
         errors["role"] = [f"must be one of {', '.join(ROLES)}"]
@@ -51,7 +53,12 @@ def validate_grant(role: str, employer_id: str | None) -> None:
         errors["employer_id"] = ["is required for the employer role"]
     if role != "employer" and employer_id:
         errors["employer_id"] = ["is only allowed for the employer role"]
-    if errors:
+    return errors
+
+
+def validate_grant(role: str, employer_id: str | None) -> None:
+    """Check that a role and employer binding make sense together; raise ValidationFailed if not."""
+    if errors := grant_problems(role, employer_id):
         raise ValidationFailed("invalid token request", errors={"json": errors})
 
 
@@ -89,13 +96,7 @@ class TokenStore:
 
     def check_employer(self, employer_id: str) -> None:
         """Refuse a token bound to an employer that does not exist or is closed (it could act for nobody)."""
-        try:
-            employer = self.es.get(index=alias_name(self.prefix, "employers"), id=employer_id)["_source"]
-        except NotFoundError:
-            employer = None
-        if employer is None or employer.get("closed_at"):
-            raise ValidationFailed.on_field("employer_id", f"no active employer with id {employer_id}",
-                                            message="invalid token request")
+        require_active_employer(self.es, self.prefix, employer_id, message="invalid token request")
 
     def authenticate(self, token: str) -> Principal | None:
         """Return the principal for a token, or None when it is unknown or revoked."""

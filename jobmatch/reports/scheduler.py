@@ -307,10 +307,18 @@ def for_app(app: Any) -> SingleScheduler:
         if repaired:
             log.warning("applied %d hires whose consequences had not been recorded", repaired)
 
-    def purge_audit() -> None:
+    def housekeeping() -> None:
+        # Retention: audit entries past AUDIT_RETENTION_DAYS, web sessions past their life, and sign-in
+        # throttling records past their window (they hold hashed client addresses).
+        from jobmatch.accounts.service import AccountService, LoginLimits
+        from jobmatch.accounts.sessions import SessionStore, lifetime_from
+
         deleted = AuditLog(app_state.es, app_state.prefix).purge(int(settings["AUDIT_RETENTION_DAYS"]))
-        if deleted:
-            log.info("audit log: %d entries past retention deleted", deleted)
+        sessions = SessionStore(app_state.es, app_state.prefix).prune(lifetime_from(settings))
+        attempts = AccountService(app_state.es, app_state.prefix, ZoneInfo(tz),
+                                  limits=LoginLimits.from_settings(settings)).purge_attempts()
+        log.info("housekeeping: %d audit entries, %d web sessions, %d sign-in records deleted", deleted, sessions,
+                 attempts)
 
     def sweep_registers() -> None:
         from jobmatch.clock import local_today
@@ -330,6 +338,6 @@ def for_app(app: Any) -> SingleScheduler:
     lease = Lease(app_state.es, app_state.prefix, LEASE_NAME, ttl=float(settings["SCHEDULER_LEASE_TTL_SECONDS"]))
     return SingleScheduler(
         lease, lambda guard: build_scheduler(tz=tz, monthly_report=monthly_report, repair=repair, guard=guard,
-                                             housekeeping=purge_audit, catch_up=report_if_missing,
+                                             housekeeping=housekeeping, catch_up=report_if_missing,
                                              lifecycle=sweep_registers),
         retry_seconds=float(settings["SCHEDULER_LEASE_RETRY_SECONDS"]))

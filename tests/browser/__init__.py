@@ -1,0 +1,1 @@
+"""Real-browser tests (Playwright and Debian Chromium); see conftest.py."""
