@@ -14,6 +14,7 @@ from jobmatch.employers.service import SPEC as EMPLOYERS
 from jobmatch.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from jobmatch.jobs.schemas import JobIn
 from jobmatch.lookups.occupations import CONFIDENT, autocoder
+from jobmatch.matching.constraints import open_job_filters
 from jobmatch.records import lifecycle
 from jobmatch.records.repository import Page, Repository, Stored, require_etag
 from jobmatch.records.service import Document, RecordService, ResourceSpec, now_iso, term_filters
@@ -252,5 +253,18 @@ class JobService:
         page = self.records.list(filters=filters, text=args.get("q"), text_fields=["title", "search_text"],
                                  size=args["size"], cursor=args.get("cursor"),
                                  include_closed=args.get("include_closed", False))
+        return Page([Stored(s.id, lifecycle.as_read(s.source, today), s.etag) for s in page.items], page.total,
+                    page.next_cursor)
+
+    def posted_since(self, day: date, size: int) -> Page:
+        """Return open, unexpired vacancies posted on or after `day`, newest first (employers: their own)."""
+        today = local_today(self.tz)
+        filters, must_not = open_job_filters(today.isoformat())
+        filters = [*filters, {"range": {"posted_at": {"gte": day.isoformat(), "format": "yyyy-MM-dd"}}}]
+        if self.principal.role == "employer":
+            filters.append({"term": {"employer_id": self.principal.employer_id}})
+        page = self.records.repo.search(query={"bool": {"filter": filters, "must_not": must_not}},
+                                        sort=[{"posted_at": "desc"}, {"job_id": "asc"}], size=size,
+                                        source_excludes=["embedding", "embedding_text"])
         return Page([Stored(s.id, lifecycle.as_read(s.source, today), s.etag) for s in page.items], page.total,
                     page.next_cursor)

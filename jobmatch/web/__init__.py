@@ -19,6 +19,8 @@ from jobmatch.accounts.sessions import SessionStore, lifetime_from
 from jobmatch.errors import Unavailable
 from jobmatch.extensions import state
 from jobmatch.http import PAGE_CSP, PAGE_REFERRER_POLICY
+from jobmatch.web import counsellor as _counsellor  # noqa: F401  (its pages join the `web` blueprint)
+from jobmatch.web import employer as _employer  # noqa: F401  (its pages join the `web` blueprint)
 from jobmatch.web import errors as web_errors
 from jobmatch.web.auth import current_user, load_user
 from jobmatch.web.forms import ROLE_TITLES

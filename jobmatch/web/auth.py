@@ -15,7 +15,7 @@ from flask import abort, flash, g, redirect, request, session, url_for
 from flask_babel import gettext as _
 
 from jobmatch.accounts.service import AccountService, LoginLimits, User
-from jobmatch.auth.tokens import ROLES
+from jobmatch.auth.tokens import ROLES, Principal
 from jobmatch.extensions import state
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -35,6 +35,12 @@ def accounts() -> AccountService:
 def current_user() -> User | None:
     """Return the signed-in user of this request, or None."""
     return g.get("web_user")
+
+
+def principal_for(user: User) -> Principal:
+    """Return the caller the services see for a web user: the same role and employer, named by the user id
+    (`usr-...`, never the person), so that the services apply the API's rules and record who acted."""
+    return Principal(token_id=user.user_id, role=user.role, employer_id=user.employer_id)
 
 
 def load_user() -> None:

@@ -6,8 +6,12 @@ dir named by a hash of the `.po` contents, so a fresh clone needs no extra comma
 compiled files, a changed catalogue gets a new directory, and the source tree is never written to (the Docker
 image runs as a user who cannot). Refresh the catalogues after changing a template or a message:
 
-    .venv/bin/pybabel extract -F jobmatch/web/babel.cfg -o jobmatch/web/translations/messages.pot jobmatch/web
-    .venv/bin/pybabel update -i jobmatch/web/translations/messages.pot -d jobmatch/web/translations
+    .venv/bin/pybabel extract -F jobmatch/web/babel.cfg -k _l --no-location --sort-output -w 0 \
+        -o jobmatch/web/translations/messages.pot jobmatch/web
+    .venv/bin/pybabel update -N -w 0 -i jobmatch/web/translations/messages.pot \
+        -d jobmatch/web/translations
+
+(`-k _l`: the forms' lazy texts; `-N`: no guessed "fuzzy" translations, which the app would not show anyway.)
 
 then translate the new entries in `vi/LC_MESSAGES/messages.po` (English needs none: the ids are English).
 """

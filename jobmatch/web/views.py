@@ -105,22 +105,6 @@ def set_language() -> Any:
     return redirect(safe_next(form.next.data) or url_for("web.index"))
 
 
-@bp.route("/counsellor")
-@login_required(roles=("counsellor", "admin"))
-def counsellor_home() -> Any:
-    """The counsellors' home (a placeholder until their pages exist)."""
-    return page("web/home.html", title=ROLE_TITLES["counsellor"],
-                intro=_("Job seekers, vacancies and matching will be here."))
-
-
-@bp.route("/employer")
-@login_required(roles=("employer",))
-def employer_home() -> Any:
-    """The employers' home (a placeholder until their pages exist)."""
-    return page("web/home.html", title=ROLE_TITLES["employer"],
-                intro=_("Your vacancies and the candidates proposed for them will be here."))
-
-
 @bp.route("/analyst")
 @login_required(roles=("analyst", "admin"))
 def analyst_home() -> Any:

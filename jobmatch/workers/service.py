@@ -11,6 +11,7 @@ from jobmatch.clock import local_today
 from jobmatch.embeddings import UNSERVED, Embedder
 from jobmatch.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from jobmatch.lookups.occupations import autocoder
+from jobmatch.matching.constraints import available_worker_filters
 from jobmatch.records import lifecycle
 from jobmatch.records.access import sees_all_workers
 from jobmatch.records.repository import Page, Stored, require_etag
@@ -229,3 +230,13 @@ class WorkerService:
         return self.records.list(filters=filters, text=args.get("q"), text_fields=text_fields,
                                  size=args["size"], cursor=args.get("cursor"),
                                  include_closed=args.get("include_closed", False) and sees_all_workers(self.principal))
+
+    def waiting_longest(self, size: int, cursor: str | None = None) -> Page:
+        """Return the people waiting longest for a job: active registrations of people available now and not
+        placed, oldest registration first (counsellors and admins)."""
+        if not sees_all_workers(self.principal):
+            raise Forbidden(f"role {self.principal.role!r} may not list jobseekers by waiting time")
+        filters, must_not = available_worker_filters(local_today(self.records.tz).isoformat())
+        query = {"bool": {"filter": [*filters, {"term": {"registration_status": "active"}}], "must_not": must_not}}
+        return self.records.repo.search(query=query, sort=[{"registered_at": "asc"}, {"worker_id": "asc"}],
+                                        size=size, cursor=cursor, source_excludes=["embedding", "embedding_text"])
